@@ -1,0 +1,63 @@
+import type { Locator } from '../load/positions.js';
+import type { Inventory } from '../model/inventory.js';
+import { formatPath, refOf } from '../model/resource.js';
+import { renderMessage } from './define.js';
+import type { Check, CheckContext, Finding, FindingDraft } from './types.js';
+
+/** How one check went: it ran, or it threw on input it did not expect (reported, never fatal). */
+export interface CheckOutcome {
+  id: string;
+  status: 'ran' | 'failed';
+  findings: number;
+  error?: string;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  outcomes: CheckOutcome[];
+}
+
+/** Runs each check on the Inventory and turns its drafts into Findings with message and position. */
+export function runChecks(inventory: Inventory, checks: readonly Check[], context: CheckContext, locator?: Locator): RunResult {
+  const findings: Finding[] = [];
+  const outcomes: CheckOutcome[] = [];
+  for (const check of checks) {
+    let drafts: FindingDraft[];
+    try {
+      drafts = check.run(inventory, context);
+    } catch (error) {
+      outcomes.push({ id: check.id, status: 'failed', findings: 0, error: (error as Error).message });
+      continue;
+    }
+    for (const draft of drafts) findings.push(toFinding(check, draft, locator));
+    outcomes.push({ id: check.id, status: 'ran', findings: drafts.length });
+  }
+  return { findings, outcomes };
+}
+
+export function toFinding(check: Check, draft: FindingDraft, locator?: Locator): Finding {
+  const data = draft.data ?? {};
+  const template = check.messages[draft.messageId];
+  if (template === undefined) throw new Error(`check ${check.id}: no message "${draft.messageId}"`);
+  const finding: Finding = {
+    checkId: check.id,
+    area: check.area,
+    severity: draft.severity ?? check.severity,
+    side: check.side,
+    messageId: draft.messageId,
+    data,
+    message: renderMessage(template, data, check.id),
+    remediation: draft.fix ?? check.remediation,
+  };
+  const origin = draft.resource?.source ?? draft.values?.source;
+  if (draft.resource) finding.resource = refOf(draft.resource);
+  if (draft.path && draft.path.length > 0) finding.path = formatPath(draft.path);
+  if (draft.location) {
+    finding.file = draft.location.file;
+    finding.line = draft.location.line;
+  } else if (origin) {
+    finding.file = origin.file;
+    finding.line = locator ? locator.lineOf(origin, draft.path ?? []) : origin.line;
+  }
+  return finding;
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { audit, failsAt } from '../audit.js';
+import { CATALOG } from '../checks/index.js';
+import { SEVERITIES, type Severity } from '../checks/types.js';
+import { loadConfig } from '../load/config.js';
+import { loadInputs } from '../load/index.js';
+import { FORMATS, REPORTERS } from '../report/index.js';
+import { VERSION } from '../version.js';
+import { EXIT, note, readStdin, UsageError, useColor, writeResult } from './io.js';
+import { collect, selectChecks } from './options.js';
+
+interface AuditFlags {
+  values: string[];
+  set: string[];
+  release?: string;
+  namespace?: string;
+  format: string;
+  output?: string;
+  force?: boolean;
+  failOn?: string;
+  allowedRegistry: string[];
+  config?: string;
+  check: string[];
+  color: boolean;
+}
+
+export function registerAudit(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('audit')
+    .description('audit an install: files, folders, "-" for stdin, or Helm charts; report every finding with its fix')
+    .argument('<input...>', 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)')
+    .option('-f, --values <file>', 'Helm values file: passed to helm for charts and audited itself (repeatable)', collect, [])
+    .option('--set <key=value>', 'Helm value for rendering charts (repeatable)', collect, [])
+    .option('--release <name>', 'Helm release name for rendering charts', undefined)
+    .option('-n, --namespace <name>', 'namespace for objects that name none (default "default")')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--force', 'overwrite the --output file if it exists')
+    .option('--fail-on <severity>', `exit 1 when a finding at or above this severity is not suppressed: ${SEVERITIES.join(', ')} (default high)`)
+    .option('--allowed-registry <host>', 'registry that images may come from (repeatable; default any)', collect, [])
+    .option('--config <file>', 'config file with settings and suppressions (default .rampart.yaml when present)')
+    .option('--check <id>', 'run only this check, or every check of an area with area/* (repeatable)', collect, [])
+    .option('--no-color', 'plain text without colours')
+    .action(async (inputs: string[], flags: AuditFlags) => {
+      if (!REPORTERS[flags.format]) throw new UsageError(`unknown format "${flags.format}"; use one of ${FORMATS.join(', ')}`);
+      const config = loadConfig(flags.config);
+      const failOn = (flags.failOn ?? config.failOn ?? 'high') as Severity;
+      if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${flags.failOn}"`);
+      const checks = selectChecks(CATALOG, flags.check);
+
+      const load = await loadInputs(inputs, {
+        valuesFiles: flags.values,
+        set: flags.set,
+        ...(flags.release ? { release: flags.release } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        readStdin,
+        onNote: note,
+      });
+      const result = audit(load, {
+        now: new Date(),
+        checkOptions: { allowedRegistries: flags.allowedRegistry.length > 0 ? flags.allowedRegistry : config.allowedRegistries },
+        suppressions: config.suppressions,
+        checks,
+      });
+
+      const report = REPORTERS[flags.format]({
+        result,
+        checks,
+        toolVersion: VERSION,
+        baseDirectory: process.cwd(),
+        color: flags.output === undefined && useColor(process.stdout, !flags.color),
+      });
+      writeResult(flags.output, report, Boolean(flags.force));
+      for (const outcome of result.outcomes) {
+        if (outcome.status === 'failed') note(`check ${outcome.id} could not run: ${outcome.error}`);
+      }
+      setExitCode(result.findings.some((finding) => failsAt(finding, failOn)) ? EXIT.findings : EXIT.ok);
+    });
+}

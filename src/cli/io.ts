@@ -1,0 +1,35 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { InputError } from '../load/problems.js';
+
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+
+/** Thrown for a wrong command line: one line on stderr and exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new InputError('"-" reads standard input, but standard input is a terminal; pipe the manifests in');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes results to stdout or to a file; an existing file is kept unless `force` is set. */
+export function writeResult(output: string | undefined, text: string, force: boolean): void {
+  if (output === undefined || output === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  if (existsSync(output) && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
+  writeFileSync(output, text);
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(stream: NodeJS.WriteStream, disabled: boolean): boolean {
+  return !disabled && Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+export function note(message: string): void {
+  process.stderr.write(`rampart: ${message}\n`);
+}

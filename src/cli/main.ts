@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../load/problems.js';
+import { VERSION } from '../version.js';
+import { registerAudit } from './audit.js';
+import { registerChecks } from './checks.js';
+import { EXIT, UsageError } from './io.js';
+
+/** Runs the command line and returns the exit code; the only place that knows argv and exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  let exitCode: number = EXIT.ok;
+  const program = new Command('rampart')
+    .description('audit and harden the security of a Helm-installed platform on Kubernetes')
+    .version(VERSION)
+    .option('--debug', 'show stack traces of internal errors')
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`rampart: ${message.replace(/^error: /, '').trim()}\n`) })
+    .showHelpAfterError(false);
+
+  registerAudit(program, (code) => (exitCode = code));
+  registerChecks(program);
+  for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof InputError || error instanceof UsageError) {
+      process.stderr.write(`rampart: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`rampart: internal error: ${(error as Error).message}\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    else process.stderr.write('rampart: run again with --debug for the stack trace, and report it\n');
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,135 @@
+import yaml from 'js-yaml';
+import { KUBERNETES_SCHEMA } from './yaml-schema.js';
+
+/** One YAML document cut out of a stream, before parsing. */
+export interface DocumentText {
+  text: string;
+  /** 1-based line in the file where `text` starts. */
+  startLine: number;
+  /** 1-based line of the first line that is not blank, a comment or a `---` marker. */
+  contentLine: number;
+  index: number;
+}
+
+export type ParsedDocument =
+  | { ok: true; value: unknown; document: DocumentText }
+  | { ok: false; message: string; line: number; document: DocumentText };
+
+/** Deeper nesting than this is refused before js-yaml's recursion can overflow the stack. */
+export const MAX_DEPTH = 256;
+/**
+ * Largest number of nodes a document may expand to through aliases. js-yaml shares an
+ * aliased node instead of copying it, so a few lines of anchors can stand for billions of
+ * nodes that every walk would visit (the "billion laughs" document).
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+class DocumentRefused extends Error {}
+
+/**
+ * Splits a YAML stream at `---` and `...` marker lines, keeping each document's line, so
+ * that one broken document does not hide the others and positions stay exact.
+ */
+export function splitDocuments(source: string): DocumentText[] {
+  const documents: DocumentText[] = [];
+  let start = 0;
+  let startLine = 1;
+  let line = 1;
+  let position = 0;
+  let afterEnd = false;
+
+  const push = (end: number) => {
+    const text = source.slice(start, end);
+    if (text.trim() !== '' && !afterEnd) {
+      documents.push({ text, startLine, contentLine: firstContentLine(text, startLine), index: documents.length });
+    }
+  };
+
+  while (position <= source.length) {
+    let lineEnd = source.indexOf('\n', position);
+    if (lineEnd < 0) lineEnd = source.length;
+    if (source.startsWith('---', position) && isMarkerEnd(source.charCodeAt(position + 3))) {
+      if (position > start) push(position);
+      start = position;
+      startLine = line;
+      afterEnd = false;
+    } else if (source.startsWith('...', position) && isMarkerEnd(source.charCodeAt(position + 3))) {
+      push(position);
+      afterEnd = true;
+      start = lineEnd + 1;
+      startLine = line + 1;
+    } else if (afterEnd && source.slice(position, lineEnd).trim() !== '' && source[position] !== '#' && source[position] !== '%') {
+      afterEnd = false;
+    }
+    position = lineEnd + 1;
+    line++;
+  }
+  if (start < source.length) push(source.length);
+  return documents;
+}
+
+function isMarkerEnd(code: number): boolean {
+  // end of input, space, tab, CR or LF
+  return Number.isNaN(code) || code === 32 || code === 9 || code === 13 || code === 10;
+}
+
+function firstContentLine(text: string, startLine: number): number {
+  const lines = text.split('\n', 200);
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i].trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed === '---' || trimmed.startsWith('%')) continue;
+    return startLine + i;
+  }
+  return startLine;
+}
+
+/** Parses one document by Kubernetes' YAML rules, refusing alias bombs and runaway nesting. */
+export function parseDocument(document: DocumentText, filename: string): ParsedDocument {
+  let depth = 0;
+  const expandedSize = new WeakMap<object, number>();
+  let aliases = 0;
+
+  const listener = (event: 'open' | 'close', state: { result: unknown; line: number }) => {
+    if (event === 'open') {
+      depth++;
+      if (depth > MAX_DEPTH) throw new DocumentRefused(`nested deeper than ${MAX_DEPTH} levels`);
+      return;
+    }
+    depth--;
+    const result = state.result;
+    if (typeof result !== 'object' || result === null) return;
+    if (expandedSize.has(result)) {
+      // The node was closed before: this is an alias of it.
+      aliases++;
+      return;
+    }
+    let size = 1;
+    const children = Array.isArray(result) ? result : Object.values(result);
+    for (const child of children) {
+      size += typeof child === 'object' && child !== null ? (expandedSize.get(child) ?? 1) : 1;
+    }
+    if (aliases > 0 && size > MAX_EXPANDED_NODES) {
+      throw new DocumentRefused(`aliases expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb)`);
+    }
+    expandedSize.set(result, size);
+  };
+
+  try {
+    // Duplicate keys stay an error (js-yaml's default): which value wins is not obvious to a reader.
+    const value = yaml.load(document.text, { schema: KUBERNETES_SCHEMA, filename, listener });
+    return { ok: true, value, document };
+  } catch (error) {
+    if (error instanceof yaml.YAMLException) {
+      const markLine = error.mark?.line;
+      const line = typeof markLine === 'number' ? document.startLine + markLine : document.contentLine;
+      return { ok: false, message: error.reason || error.message, line, document };
+    }
+    if (error instanceof DocumentRefused) {
+      return { ok: false, message: error.message, line: document.contentLine, document };
+    }
+    if (error instanceof RangeError) {
+      return { ok: false, message: 'document too deeply nested to parse', line: document.contentLine, document };
+    }
+    throw error;
+  }
+}

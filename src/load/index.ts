@@ -1,0 +1,136 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Resource, ValuesDocument } from '../model/resource.js';
+import { parseDocument, splitDocuments, type ParsedDocument } from './documents.js';
+import { renderChart } from './helm.js';
+import { createKindRegistry, type KindRegistry } from './kinds.js';
+import { classifyDocuments, registerCustomKinds, toResources, type Classified } from './objects.js';
+import { InputError, type InputProblem } from './problems.js';
+
+export interface LoadOptions {
+  /** Namespace for namespaced objects that name none, as `kubectl apply -n` (default `default`). */
+  namespace?: string;
+  /** Values files: passed to `helm template` for charts, and audited themselves. */
+  valuesFiles?: string[];
+  set?: string[];
+  release?: string;
+  helmBinary?: string;
+  readStdin?: () => Promise<string>;
+  /** Called with notes for stderr (skipped folders and the like). */
+  onNote?: (message: string) => void;
+}
+
+export interface LoadResult {
+  resources: Resource[];
+  values: ValuesDocument[];
+  problems: InputProblem[];
+  /** Text of every file read, by the name findings use, for finding lines lazily. */
+  sources: Map<string, string>;
+  kinds: KindRegistry;
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+
+/** Loads every input into Resources, values documents and input problems. */
+export async function loadInputs(inputs: string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const classified: Classified = { objects: [], values: [], problems: [] };
+  const sources = new Map<string, string>();
+  const namespace = options.namespace ?? 'default';
+
+  const readText = (file: string, text: string, extra: { chart?: string } = {}) => {
+    sources.set(file, text);
+    classifyDocuments(parseText(text, file), file, extra, classified);
+  };
+
+  for (const file of options.valuesFiles ?? []) {
+    const text = readFileOrThrow(file);
+    sources.set(file, text);
+    for (const parsed of parseText(text, file)) {
+      if (!parsed.ok) {
+        classified.problems.push({ code: 'parse-error', message: parsed.message, file, line: parsed.line, documentIndex: parsed.document.index });
+      } else if (parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)) {
+        classified.values.push({ data: parsed.value as Record<string, unknown>, source: { file, line: parsed.document.contentLine, documentIndex: parsed.document.index } });
+      }
+    }
+  }
+
+  for (const input of inputs) {
+    if (input === '-') {
+      if (!options.readStdin) throw new InputError('reading standard input is not available here');
+      readText('<stdin>', await options.readStdin());
+      continue;
+    }
+    if (!existsSync(input)) throw new InputError(`input not found: ${input}`);
+    const stat = statSync(input);
+    if (isChart(input, stat.isDirectory())) {
+      const rendered = renderChart(input, {
+        release: options.release ?? 'release-name',
+        namespace,
+        valuesFiles: options.valuesFiles ?? [],
+        set: options.set ?? [],
+        ...(options.helmBinary ? { binary: options.helmBinary } : {}),
+      });
+      for (const file of rendered) readText(file.file, file.text, { chart: input });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      for (const file of manifestFiles(input, options.onNote)) readText(file, readFileOrThrow(file));
+      continue;
+    }
+    readText(input, readFileOrThrow(input));
+  }
+
+  const kinds = createKindRegistry();
+  registerCustomKinds(classified.objects, kinds);
+  const resources = toResources(classified.objects, kinds, namespace);
+  return { resources, values: classified.values, problems: classified.problems, sources, kinds };
+}
+
+function isChart(input: string, isDirectory: boolean): boolean {
+  if (isDirectory) return existsSync(path.join(input, 'Chart.yaml'));
+  return /\.(tgz|tar\.gz)$/.test(input);
+}
+
+/** Parses every document of a file; a binary file becomes one parse error instead of noise. */
+export function parseText(text: string, file: string): ParsedDocument[] {
+  if (text.includes('\u0000')) {
+    const document = { text: '', startLine: 1, contentLine: 1, index: 0 };
+    return [{ ok: false, message: 'file is binary, not YAML or JSON', line: 1, document }];
+  }
+  return splitDocuments(text).map((document) => parseDocument(document, file));
+}
+
+function readFileOrThrow(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`input not found: ${file}`);
+    if (code === 'EISDIR') throw new InputError(`${file} is a folder; give it as an input, not as a values file`);
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Every manifest below a folder, sorted so that output is stable; chart folders are left to helm. */
+function manifestFiles(folder: string, onNote?: (message: string) => void): string[] {
+  const files: string[] = [];
+  const walk = (current: string) => {
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name)) continue;
+        if (existsSync(path.join(full, 'Chart.yaml'))) {
+          onNote?.(`skipped the Helm chart in ${full}: give its folder as an input to render it`);
+          continue;
+        }
+        walk(full);
+      } else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+        files.push(full);
+      }
+    }
+  };
+  walk(folder);
+  return files;
+}

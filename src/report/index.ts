@@ -1,0 +1,10 @@
+import { jsonReport } from './json.js';
+import { textReport } from './text.js';
+import type { Reporter } from './types.js';
+
+export const REPORTERS: Record<string, Reporter> = {
+  text: textReport,
+  json: jsonReport,
+};
+
+export const FORMATS = Object.keys(REPORTERS);

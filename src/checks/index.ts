@@ -1,8 +1,28 @@
+import { identityChecks } from './identity/index.js';
+import { imagesChecks } from './images/index.js';
+import { ingressChecks } from './ingress/index.js';
 import { inputChecks } from './input/index.js';
+import { netpolChecks } from './netpol/index.js';
+import { pssChecks } from './pss/index.js';
+import { rbacChecks } from './rbac/index.js';
+import { secretsChecks } from './secrets/index.js';
+import { storageChecks } from './storage/index.js';
+import { transportChecks } from './transport/index.js';
 import type { Check } from './types.js';
 
 /** Every check, sorted by id. A duplicate id stops start-up rather than shadowing a check. */
-export const CATALOG: readonly Check[] = buildCatalog([...inputChecks]);
+export const CATALOG: readonly Check[] = buildCatalog([
+  ...transportChecks,
+  ...netpolChecks,
+  ...pssChecks,
+  ...rbacChecks,
+  ...secretsChecks,
+  ...imagesChecks,
+  ...storageChecks,
+  ...ingressChecks,
+  ...identityChecks,
+  ...inputChecks,
+]);
 
 export function buildCatalog(checks: Check[]): readonly Check[] {
   const seen = new Set<string>();

@@ -40,9 +40,9 @@ export function splitDocuments(source: string): DocumentText[] {
 
   const push = (end: number) => {
     const text = source.slice(start, end);
-    if (text.trim() !== '' && !afterEnd) {
-      documents.push({ text, startLine, contentLine: firstContentLine(text, startLine), index: documents.length });
-    }
+    const contentLine = afterEnd ? undefined : firstContentLine(text, startLine);
+    // A document of only comments and markers is empty, as it is for kubectl and Helm.
+    if (contentLine !== undefined) documents.push({ text, startLine, contentLine, index: documents.length });
   };
 
   while (position <= source.length) {
@@ -73,14 +73,17 @@ function isMarkerEnd(code: number): boolean {
   return Number.isNaN(code) || code === 32 || code === 9 || code === 13 || code === 10;
 }
 
-function firstContentLine(text: string, startLine: number): number {
-  const lines = text.split('\n', 200);
-  for (let i = 0; i < lines.length; i++) {
-    const trimmed = lines[i].trim();
+function firstContentLine(text: string, startLine: number): number | undefined {
+  let offset = 0;
+  for (let line = startLine; offset < text.length; line++) {
+    let end = text.indexOf('\n', offset);
+    if (end < 0) end = text.length;
+    const trimmed = text.slice(offset, end).trim();
+    offset = end + 1;
     if (trimmed === '' || trimmed.startsWith('#') || trimmed === '---' || trimmed.startsWith('%')) continue;
-    return startLine + i;
+    return line;
   }
-  return startLine;
+  return undefined;
 }
 
 /** Parses one document by Kubernetes' YAML rules, refusing alias bombs and runaway nesting. */
@@ -116,7 +119,8 @@ export function parseDocument(document: DocumentText, filename: string): ParsedD
 
   try {
     // Duplicate keys stay an error (js-yaml's default): which value wins is not obvious to a reader.
-    const value = yaml.load(document.text, { schema: KUBERNETES_SCHEMA, filename, listener });
+    // js-yaml 4.3 has its own depth limit (100 by default); ours is checked first and says more.
+    const value = yaml.load(document.text, { schema: KUBERNETES_SCHEMA, filename, listener, maxDepth: MAX_DEPTH + 1 } as yaml.LoadOptions);
     return { ok: true, value, document };
   } catch (error) {
     if (error instanceof yaml.YAMLException) {

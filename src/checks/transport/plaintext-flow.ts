@@ -1,0 +1,36 @@
+import { describeDestination, describeSource } from '../../model/flows.js';
+import { backingChartOf } from '../../profiles/index.js';
+import { encryptionMap } from '../../transport/encryption.js';
+import { defineCheck } from '../define.js';
+import { meshFix } from './fixes.js';
+
+export default defineCheck({
+  id: 'transport/plaintext-flow',
+  severity: 'high',
+  side: 'shared',
+  description: 'Every flow to NATS, PostgreSQL, Redis and MinIO is encrypted, by mesh mTLS between two meshed pods or by TLS that the server enforces.',
+  rationale: 'Credentials, queries and messages to the datastores cross the pod network; in plaintext anyone with access to a node or the network path can read and alter them.',
+  remediation: 'Put both ends in the mesh (annotate the namespace with linkerd.io/inject: enabled and restart the pods), or turn on TLS in the chart of the server and make its clients verify it.',
+  messages: {
+    plaintext: 'Flow from {{source}} to {{destination}} is plaintext: {{why}}.',
+  },
+  limitations: [
+    'Flows are inferred from Service names in env, args and mounted ConfigMaps, from Ingress backends and from what rampart knows of the backing charts; a client that builds its address at run time is not seen.',
+    'A server whose clients are not in the input is judged for clients in its own namespace.',
+  ],
+  run(inventory) {
+    return encryptionMap(inventory)
+      .filter((entry) => entry.verdict === 'plaintext' && backingChartOf(entry.flow.destination) !== undefined)
+      .map((entry) => {
+        const chart = backingChartOf(entry.flow.destination)!;
+        const why = [entry.client.mesh ? undefined : `the client is not meshed (${entry.client.evidence})`, entry.server.mesh ? undefined : `the server is not meshed (${entry.server.evidence})`, ...(entry.tls?.evidence ?? [])].filter(Boolean).join('; ');
+        return {
+          messageId: 'plaintext' as const,
+          data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why },
+          resource: entry.flow.destination.resource,
+          path: entry.flow.destination.podMetadataPath,
+          fix: `${meshFix(entry.flow.destination.namespace, chart.id)} Or turn on TLS in the ${chart.chart} chart: ${chart.tlsValues}.`,
+        };
+      });
+  },
+});

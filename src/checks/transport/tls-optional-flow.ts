@@ -1,0 +1,26 @@
+import { describeDestination, describeSource } from '../../model/flows.js';
+import { backingChartOf } from '../../profiles/index.js';
+import { encryptionMap } from '../../transport/encryption.js';
+import { defineCheck } from '../define.js';
+
+export default defineCheck({
+  id: 'transport/tls-optional-flow',
+  severity: 'medium',
+  side: 'chart',
+  description: 'A datastore that offers TLS refuses plaintext connections, so that no client can fall back to plaintext.',
+  rationale: 'When the server still accepts plaintext, a misconfigured client or an attacker who strips the TLS request (a downgrade) talks to it unencrypted.',
+  remediation: 'Make the server refuse plaintext: for Bitnami PostgreSQL replace pg_hba.conf with hostssl lines only (primary.pgHbaConfiguration); for NATS remove allow_non_tls.',
+  messages: {
+    optional: 'Flow from {{source}} to {{destination}} may be plaintext: {{why}}.',
+  },
+  run(inventory) {
+    return encryptionMap(inventory)
+      .filter((entry) => entry.verdict === 'tls-optional' && backingChartOf(entry.flow.destination) !== undefined)
+      .map((entry) => ({
+        messageId: 'optional' as const,
+        data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why: (entry.tls?.evidence ?? []).join('; ') },
+        resource: entry.flow.destination.resource,
+        path: entry.flow.destination.podSpecPath,
+      }));
+  },
+});

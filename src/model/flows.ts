@@ -1,0 +1,240 @@
+import { backingChartOf } from '../profiles/index.js';
+import type { AppProtocol } from '../profiles/types.js';
+import { configMapTexts, containerPorts } from '../profiles/containers.js';
+import { isRecord, list } from './access.js';
+import type { Inventory, ServiceInfo, ServicePort } from './inventory.js';
+import type { Workload } from './workloads.js';
+
+/** Who opens a flow. `clients` stands for the unnamed clients of a server whose clients are not in the input. */
+export type FlowSource =
+  | { type: 'workload'; workload: Workload }
+  | { type: 'ingress-controller' }
+  | { type: 'clients'; namespace: string };
+
+/** A connection the platform needs. */
+export interface Flow {
+  source: FlowSource;
+  destination: Workload;
+  /** The Service the client addresses, when it goes through one. */
+  service?: ServiceInfo;
+  /** The port on the destination pod. */
+  port: number;
+  protocol: string;
+  appProtocol: AppProtocol;
+  /** Why rampart believes the flow exists. */
+  reasons: string[];
+}
+
+export function describeSource(source: FlowSource): string {
+  if (source.type === 'workload') return `${source.workload.kind} ${source.workload.namespace}/${source.workload.name}`;
+  if (source.type === 'ingress-controller') return 'the ingress controller';
+  return `clients of the service (not in the input) in namespace ${source.namespace}`;
+}
+
+export function describeDestination(flow: Flow): string {
+  const target = flow.service ? `Service ${flow.service.namespace}/${flow.service.name}` : `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}`;
+  return `${target} port ${flow.port} (${flow.appProtocol})`;
+}
+
+/**
+ * Infers the flows the install needs: Services named in a workload's env, args and
+ * ConfigMaps; Ingress backends; peers of clustered servers; and, for a backing server whose
+ * clients are not in the input, a flow from its unnamed clients.
+ */
+export function inferFlows(inventory: Inventory): Flow[] {
+  const flows: Flow[] = [];
+  const seen = new Set<string>();
+  const add = (flow: Flow) => {
+    const source = flow.source.type === 'workload' ? `${flow.source.workload.namespace}/${flow.source.workload.kind}/${flow.source.workload.name}` : `${flow.source.type}:${flow.source.type === 'clients' ? flow.source.namespace : ''}`;
+    const key = `${source}>${flow.destination.namespace}/${flow.destination.kind}/${flow.destination.name}:${flow.port}/${flow.protocol}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    flows.push(flow);
+  };
+
+  const hostIndex = serviceHostIndex(inventory.services);
+  for (const workload of inventory.workloads) {
+    if (isScaledToZero(workload)) continue;
+    for (const reference of serviceReferences(workload, inventory, hostIndex)) {
+      for (const flow of flowsToService(reference.service, reference.port, { type: 'workload', workload }, `${reference.where} names ${reference.text}`)) {
+        if (flow.destination !== workload) add(flow);
+      }
+    }
+  }
+
+  for (const ingress of inventory.ingresses) {
+    const namespace = ingress.resource.namespace ?? 'default';
+    for (const backend of ingress.backends) {
+      const service = inventory.servicesIn(namespace).find((candidate) => candidate.name === backend.serviceName);
+      if (!service) continue;
+      for (const flow of flowsToService(service, backend.servicePort, { type: 'ingress-controller' }, `Ingress ${namespace}/${ingress.resource.name} routes ${backend.host ?? '*'}${backend.path ?? ''} to it`)) add(flow);
+    }
+  }
+
+  for (const workload of inventory.workloads) {
+    const chart = backingChartOf(workload);
+    if (!chart || isScaledToZero(workload)) continue;
+    const service = inventory.servicesIn(workload.namespace).find((candidate) => !candidate.headless && candidate.workloads.includes(workload) && candidate.ports.some((port) => port.port === chart.clientPort));
+    // Servers of the same chart (replicas, helper jobs) do not stand for the platform's clients.
+    const hasClient = flows.some((flow) => flow.destination === workload && flow.port === chart.clientPort && flow.source.type === 'workload' && backingChartOf(flow.source.workload) !== chart && !isChartHelper(flow.source.workload, workload));
+    if (!hasClient) {
+      add({
+        source: { type: 'clients', namespace: workload.namespace },
+        destination: workload,
+        ...(service ? { service } : {}),
+        port: chart.clientPort,
+        protocol: 'TCP',
+        appProtocol: chart.ports(workload)[0].appProtocol,
+        reasons: [`${workload.name} is a ${chart.chart} server; its clients are not in the input`],
+      });
+    }
+    for (const port of chart.ports(workload)) {
+      if (!port.peer) continue;
+      add({
+        source: { type: 'workload', workload },
+        destination: workload,
+        port: port.port,
+        protocol: 'TCP',
+        appProtocol: port.appProtocol,
+        reasons: [`${chart.chart} servers connect to each other on port ${port.port} (${port.name})`],
+      });
+    }
+  }
+  return flows;
+}
+
+/** A controller with `replicas: 0` runs no pods, so nothing connects to it. */
+function isScaledToZero(workload: Workload): boolean {
+  const spec = workload.resource.body.spec;
+  return isRecord(spec) && spec.replicas === 0;
+}
+
+/** A Job or helper of the same Helm release as the server, such as MinIO's post-install job. */
+function isChartHelper(client: Workload, server: Workload): boolean {
+  const release = server.podLabels['app.kubernetes.io/instance'] ?? server.podLabels.release;
+  return release !== undefined && (client.podLabels['app.kubernetes.io/instance'] ?? client.podLabels.release ?? client.resource.labels.release) === release;
+}
+
+/** Every name a Service answers to in cluster DNS, mapped to the Service. */
+function serviceHostIndex(services: ServiceInfo[]): Map<string, ServiceInfo[]> {
+  const index = new Map<string, ServiceInfo[]>();
+  const put = (host: string, service: ServiceInfo) => {
+    const entry = index.get(host);
+    if (entry) entry.push(service);
+    else index.set(host, [service]);
+  };
+  for (const service of services) {
+    const { name, namespace } = service;
+    for (const host of [`${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`]) put(host, service);
+    put(name, service);
+  }
+  return index;
+}
+
+interface ServiceReference {
+  service: ServiceInfo;
+  port?: number;
+  text: string;
+  where: string;
+}
+
+// A host name, optionally with a port, standing on its own or inside a URL; a scheme
+// ("nats://") is not taken for a host because of the look-ahead.
+const HOST_PATTERN = /(?<![A-Za-z0-9.\-_])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![A-Za-z0-9.\-_]|:\/\/|:[A-Za-z])/g;
+
+function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>): ServiceReference[] {
+  const references: ServiceReference[] = [];
+  const scan = (value: string, where: string) => {
+    HOST_PATTERN.lastIndex = 0;
+    for (let match = HOST_PATTERN.exec(value); match; match = HOST_PATTERN.exec(value)) {
+      let host = match[1];
+      let candidates = hostIndex.get(host);
+      if (!candidates && host.includes('.')) {
+        // A StatefulSet pod's own name, pod-0.headless-service.namespace…, goes through its headless Service.
+        const rest = host.slice(host.indexOf('.') + 1);
+        const headless = hostIndex.get(rest)?.filter((candidate) => candidate.headless);
+        if (headless && headless.length > 0 && rest.includes('.')) {
+          host = rest;
+          candidates = headless;
+        }
+      }
+      if (!candidates) continue;
+      // A bare name resolves in the client's own namespace only.
+      const service = host.includes('.') ? candidates[0] : candidates.find((candidate) => candidate.namespace === workload.namespace);
+      if (!service) continue;
+      const reference: ServiceReference = { service, text: match[0], where };
+      if (match[2]) reference.port = Number(match[2]);
+      references.push(reference);
+    }
+  };
+
+  for (const container of workload.containers) {
+    list(container.container.env).forEach((entry) => {
+      if (isRecord(entry) && typeof entry.value === 'string') scan(entry.value, `env ${String(entry.name)} of container ${container.name}`);
+    });
+    for (const field of ['args', 'command'] as const) {
+      for (const argument of list(container.container[field])) if (typeof argument === 'string') scan(argument, `${field} of container ${container.name}`);
+    }
+  }
+  for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`);
+  return references;
+}
+
+function flowsToService(service: ServiceInfo, port: number | string | undefined, source: FlowSource, reason: string): Flow[] {
+  const ports = selectServicePorts(service, port);
+  const flows: Flow[] = [];
+  for (const workload of service.workloads) {
+    if (isScaledToZero(workload)) continue;
+    const chart = backingChartOf(workload);
+    for (const servicePort of ports) {
+      const target = resolveTargetPort(servicePort, workload);
+      if (target === undefined) continue;
+      const known = chart?.ports(workload).find((entry) => entry.port === target);
+      flows.push({
+        source,
+        destination: workload,
+        service,
+        port: target,
+        protocol: servicePort.protocol,
+        appProtocol: known?.appProtocol ?? guessAppProtocol(servicePort),
+        reasons: [reason],
+      });
+    }
+  }
+  return flows;
+}
+
+function selectServicePorts(service: ServiceInfo, port: number | string | undefined): ServicePort[] {
+  if (port === undefined) {
+    const chartPorts = service.workloads.map(backingChartOf).filter((chart) => chart !== undefined).map((chart) => chart.clientPort);
+    const preferred = service.ports.filter((entry) => chartPorts.includes(entry.port));
+    return preferred.length > 0 ? preferred : service.ports;
+  }
+  return service.ports.filter((entry) => (typeof port === 'number' ? entry.port === port : entry.name === port));
+}
+
+function resolveTargetPort(servicePort: ServicePort, workload: Workload): number | undefined {
+  const target = servicePort.targetPort ?? servicePort.port;
+  if (typeof target === 'number') return target;
+  if (/^\d+$/.test(target)) return Number(target);
+  return containerPorts(workload).find((entry) => entry.name === target)?.port;
+}
+
+function guessAppProtocol(port: ServicePort): AppProtocol {
+  const hint = `${port.appProtocol ?? ''} ${port.name ?? ''}`.toLowerCase();
+  if (hint.includes('https') || port.port === 443 || port.port === 8443) return 'https';
+  if (hint.includes('http') || [80, 8000, 8080].includes(port.port)) return 'http';
+  return 'tcp';
+}
+
+const cache = new WeakMap<Inventory, Flow[]>();
+
+/** The flows of an Inventory, inferred once and shared by every check that reads them. */
+export function flowsOf(inventory: Inventory): Flow[] {
+  let flows = cache.get(inventory);
+  if (!flows) {
+    flows = inferFlows(inventory);
+    cache.set(inventory, flows);
+  }
+  return flows;
+}

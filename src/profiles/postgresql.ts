@@ -1,0 +1,41 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Workload } from '../model/workloads.js';
+import { appName, configMapTexts, envValue, hasImage } from './containers.js';
+import type { BackingChart, ServerTls } from './types.js';
+
+export const POSTGRES_PORT = 5432;
+
+/**
+ * True when the workload's pg_hba.conf admits only `hostssl` lines for network clients. The
+ * Bitnami chart keeps its default `host` lines unless `primary.pgHbaConfiguration` replaces them.
+ */
+function onlyHostSsl(workload: Workload, inventory: Inventory): boolean | undefined {
+  const hba = configMapTexts(workload, inventory).find((entry) => entry.key === 'pg_hba.conf');
+  if (!hba) return undefined;
+  const lines = hba.value.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const network = lines.filter((line) => /^(host|hostssl|hostnossl|hostgssenc|hostnogssenc)\s/.test(line));
+  return network.length > 0 && network.every((line) => line.startsWith('hostssl') || /\sreject\s*$/.test(line));
+}
+
+export const postgresql: BackingChart = {
+  id: 'postgres',
+  chart: 'bitnami postgresql',
+  clientPort: POSTGRES_PORT,
+  tlsValues: 'tls.enabled: true with tls.certificatesSecret, and primary.pgHbaConfiguration with hostssl lines only',
+  isServer: (workload) => hasImage(workload, /(^|\/)postgres(ql)?$/) || appName(workload) === 'postgresql',
+  ports: () => [{ port: POSTGRES_PORT, name: 'tcp-postgresql', appProtocol: 'postgres', serverSpeaksFirst: false, peer: false }],
+  tls(workload, inventory): ServerTls {
+    const enabled = envValue(workload, 'POSTGRESQL_ENABLE_TLS');
+    if (!enabled || !/^(yes|true|1)$/i.test(enabled.value)) {
+      return { mode: 'off', verifiesClients: false, evidence: ['POSTGRESQL_ENABLE_TLS is not set to yes'] };
+    }
+    const evidence = [`POSTGRESQL_ENABLE_TLS=${enabled.value} in container ${enabled.container.name}`];
+    const verifiesClients = Boolean(envValue(workload, 'POSTGRESQL_TLS_CA_FILE')) && onlyHostSsl(workload, inventory) === true;
+    if (onlyHostSsl(workload, inventory) === true) {
+      evidence.push('pg_hba.conf admits network clients through hostssl lines only');
+      return { mode: 'required', verifiesClients, evidence };
+    }
+    evidence.push('pg_hba.conf keeps host lines, which also accept plaintext connections');
+    return { mode: 'optional', verifiesClients: false, evidence };
+  },
+};

@@ -1,0 +1,41 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Workload } from '../model/workloads.js';
+
+/** Application protocols rampart tells apart on a flow. */
+export type AppProtocol = 'nats' | 'postgres' | 'redis' | 's3' | 'http' | 'https' | 'dns' | 'tcp';
+
+/** How a server treats TLS as rendered. */
+export interface ServerTls {
+  /** `required`: plaintext is refused; `optional`: TLS is offered but plaintext still accepted; `off`. */
+  mode: 'required' | 'optional' | 'off';
+  /** True when the server also asks clients for certificates (mutual TLS). */
+  verifiesClients: boolean;
+  /** What the verdict rests on, e.g. "POSTGRESQL_ENABLE_TLS=yes in container postgresql". */
+  evidence: string[];
+}
+
+export interface ServerPort {
+  port: number;
+  name: string;
+  appProtocol: AppProtocol;
+  /** True when the server talks first (NATS INFO, a MySQL greeting): a mesh cannot detect the protocol. */
+  serverSpeaksFirst: boolean;
+  /** True for a port the servers use among themselves (NATS cluster routes), not clients. */
+  peer: boolean;
+}
+
+/** What rampart knows of one backing chart: how to recognise its server and read its TLS settings. */
+export interface BackingChart {
+  id: 'nats' | 'postgres' | 'redis' | 'minio';
+  /** The chart, for messages: "nats-io/k8s nats". */
+  chart: string;
+  /** True when the workload is this chart's server (not a helper such as nats-box). */
+  isServer(workload: Workload): boolean;
+  /** The ports clients use and the ones the servers use among themselves. */
+  ports(workload: Workload): ServerPort[];
+  /** The port clients connect to. */
+  clientPort: number;
+  tls(workload: Workload, inventory: Inventory, port: number): ServerTls;
+  /** Values keys of the chart that turn TLS on, for remediation text. */
+  tlsValues: string;
+}

@@ -1,22 +1,26 @@
 import { CATALOG } from './checks/index.js';
 import { runChecks, type CheckOutcome } from './checks/run.js';
 import { annotationRules, applySuppressions, type SuppressionRule } from './checks/suppressions.js';
-import { AREAS, SEVERITIES, type Check, type CheckOptions, type Finding, type Severity } from './checks/types.js';
+import { AREAS, SEVERITIES, type Check, type CheckContext, type CheckOptions, type Finding, type Severity } from './checks/types.js';
 import type { LoadResult } from './load/index.js';
 import { Locator } from './load/positions.js';
 import { buildInventory, type Inventory } from './model/inventory.js';
 import type { Resource } from './model/resource.js';
+import { selectProfile, type ActiveProfile, type ProfileRequest } from './profiles/select.js';
 
 export interface AuditOptions {
   now: Date;
   checkOptions: CheckOptions;
   suppressions?: SuppressionRule[];
-  /** Run only these checks (ids or `area/*`); all when absent. */
+  /** Run only these checks; the whole catalog when absent. */
   checks?: readonly Check[];
+  /** `auto` (the default) detects the platform from its workloads, releases or values keys. */
+  profile?: ProfileRequest;
 }
 
 export interface AuditResult {
   inventory: Inventory;
+  profile?: ActiveProfile;
   /** Every finding, suppressed ones included (they carry `suppressed`). */
   findings: Finding[];
   outcomes: CheckOutcome[];
@@ -26,7 +30,9 @@ export interface AuditResult {
 export function audit(load: LoadResult, options: AuditOptions): AuditResult {
   const inventory = buildInventory(load);
   const locator = new Locator(load.sources);
-  const { findings, outcomes } = runChecks(inventory, options.checks ?? CATALOG, { now: options.now, options: options.checkOptions }, locator);
+  const profile = selectProfile(inventory, options.profile ?? 'auto');
+  const context: CheckContext = { now: options.now, options: options.checkOptions, ...(profile ? { profile } : {}) };
+  const { findings, outcomes } = runChecks(inventory, options.checks ?? CATALOG, context, locator);
 
   const resourceByRef = new Map<string, Resource>();
   for (const resource of inventory.resources) resourceByRef.set(refKey(resource), resource);
@@ -44,7 +50,7 @@ export function audit(load: LoadResult, options: AuditOptions): AuditResult {
   });
 
   findings.sort(compareFindings);
-  return { inventory, findings, outcomes };
+  return { inventory, ...(profile ? { profile } : {}), findings, outcomes };
 }
 
 function refKey(ref: { kind: string; namespace?: string; name: string; apiVersion: string }): string {

@@ -1,4 +1,5 @@
 import type { Inventory } from '../model/inventory.js';
+import type { ActiveProfile } from '../profiles/select.js';
 import type { PathSegment, Resource, ResourceRef, ValuesDocument } from '../model/resource.js';
 
 /** Severities from the most to the least severe; the order of the report and of `--fail-on`. */
@@ -22,6 +23,8 @@ export interface CheckContext {
   /** The time suppressions expire against and certificates are judged at; checks never read the clock. */
   now: Date;
   options: CheckOptions;
+  /** The product profile in use (`howso-platform`), when the input is recognised or named as that product. */
+  profile?: ActiveProfile;
 }
 
 /** What a check returns; the runner adds the check's metadata and renders the message. */

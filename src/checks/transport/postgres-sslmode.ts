@@ -24,8 +24,11 @@ export default defineCheck({
     unknown: 'datastores.postgres.{{database}}.sslmode is "{{mode}}", which is not a libpq sslmode.',
   },
   references: ['https://www.postgresql.org/docs/current/libpq-ssl.html'],
-  limitations: ['Only the values given to rampart are read; a sslmode set in a connection string or by the platform\'s own default is not seen.'],
-  run(inventory) {
+  limitations: [
+    'Runs only under the howso-platform profile, which is detected from the platform\'s values keys or chosen with --profile.','Only the values given to rampart are read; a sslmode set in a connection string or by the platform\'s own default is not seen.'],
+  run(inventory, context) {
+    // datastores.postgres is the platform chart's key; other charts may use the name for something else.
+    if (context.profile?.name !== 'howso-platform') return [];
     const findings: FindingDraft<'weak' | 'unknown'>[] = [];
     for (const document of inventory.values) {
       const databases = isRecord(document.data.datastores) && isRecord(document.data.datastores.postgres) ? document.data.datastores.postgres : undefined;

@@ -31,7 +31,8 @@ export function renderChart(chart: string, options: HelmOptions): RenderedFile[]
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new InputError(`cannot render chart ${chart}: the helm binary "${binary}" was not found on PATH; install Helm or audit the output of "helm template" instead`);
+      const where = binary.includes('/') ? '' : ' on PATH';
+      throw new InputError(`cannot render chart ${chart}: the helm binary "${binary}" was not found${where}; install Helm, set RAMPART_HELM to its path, or audit the output of "helm template" instead`);
     }
     if (code === 'ETIMEDOUT') throw new InputError(`helm template ${chart} timed out after ${RENDER_TIMEOUT_MS / 1000} s`);
     throw new InputError(`cannot run helm for chart ${chart}: ${result.error.message}`);

@@ -5,8 +5,9 @@ import { SEVERITIES, type Severity } from '../checks/types.js';
 import { loadConfig } from '../load/config.js';
 import { loadInputs } from '../load/index.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
+import { failedChecks } from '../report/summary.js';
 import { VERSION } from '../version.js';
-import { EXIT, note, readStdin, UsageError, useColor, writeResult } from './io.js';
+import { assertOutputWritable, EXIT, note, readStdin, UsageError, useColor, writeResult } from './io.js';
 import { collect, selectChecks } from './options.js';
 
 interface AuditFlags {
@@ -47,6 +48,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
       const failOn = (flags.failOn ?? config.failOn ?? 'high') as Severity;
       if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${flags.failOn}"`);
       const checks = selectChecks(CATALOG, flags.check);
+      assertOutputWritable(flags.output, Boolean(flags.force));
 
       const load = await loadInputs(inputs, {
         valuesFiles: flags.values,
@@ -71,9 +73,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
         color: flags.output === undefined && useColor(process.stdout, !flags.color),
       });
       writeResult(flags.output, report, Boolean(flags.force));
-      for (const outcome of result.outcomes) {
-        if (outcome.status === 'failed') note(`check ${outcome.id} could not run: ${outcome.error}`);
-      }
+      for (const outcome of failedChecks(result.outcomes)) note(`check ${outcome.id} could not run: ${outcome.error}`);
       setExitCode(result.findings.some((finding) => failsAt(finding, failOn)) ? EXIT.findings : EXIT.ok);
     });
 }

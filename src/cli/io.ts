@@ -15,13 +15,19 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Rejects an existing output file unless `force` is set. Commands call it before doing any work. */
+export function assertOutputWritable(output: string | undefined, force: boolean): void {
+  if (output === undefined || output === '-') return;
+  if (existsSync(output) && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
+}
+
 /** Writes results to stdout or to a file; an existing file is kept unless `force` is set. */
 export function writeResult(output: string | undefined, text: string, force: boolean): void {
   if (output === undefined || output === '-') {
     process.stdout.write(text);
     return;
   }
-  if (existsSync(output) && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
+  assertOutputWritable(output, force);
   writeFileSync(output, text);
 }
 

@@ -4,6 +4,7 @@ import { CATALOG } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { loadConfig } from '../load/config.js';
 import { loadInputs } from '../load/index.js';
+import { PROFILE_NAMES, type ProfileRequest } from '../profiles/select.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { failedChecks } from '../report/summary.js';
 import { VERSION } from '../version.js';
@@ -22,6 +23,7 @@ interface AuditFlags {
   allowedRegistry: string[];
   config?: string;
   check: string[];
+  profile: string;
   color: boolean;
 }
 
@@ -41,9 +43,11 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .option('--allowed-registry <host>', 'registry that images may come from (repeatable; default any)', collect, [])
     .option('--config <file>', 'config file with settings and suppressions (default .rampart.yaml when present)')
     .option('--check <id>', 'run only this check, or every check of an area with area/* (repeatable)', collect, [])
+    .option('--profile <name>', `product profile: ${PROFILE_NAMES.join(', ')} (auto detects the howso platform)`, 'auto')
     .option('--no-color', 'plain text without colours')
     .action(async (inputs: string[], flags: AuditFlags) => {
       if (!REPORTERS[flags.format]) throw new UsageError(`unknown format "${flags.format}"; use one of ${FORMATS.join(', ')}`);
+      if (!(PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new UsageError(`unknown profile "${flags.profile}"; use one of ${PROFILE_NAMES.join(', ')}`);
       const config = loadConfig(flags.config);
       const failOn = (flags.failOn ?? config.failOn ?? 'high') as Severity;
       if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${flags.failOn}"`);
@@ -63,6 +67,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
         checkOptions: { allowedRegistries: flags.allowedRegistry.length > 0 ? flags.allowedRegistry : config.allowedRegistries },
         suppressions: config.suppressions,
         checks,
+        profile: flags.profile as ProfileRequest,
       });
 
       const report = REPORTERS[flags.format]({

@@ -8,6 +8,8 @@ export function jsonReport({ result, toolVersion }: ReportInput): string {
   const report = {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: 'rampart', version: toolVersion },
+    profile: result.profile ?? null,
+    inputs: { resources: result.inventory.resources.length, valuesDocuments: result.inventory.values.length },
     summary: summarize(result.findings),
     findings: result.findings,
     checks: result.outcomes,

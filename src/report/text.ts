@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Severity } from '../checks/types.js';
 import { describeRef } from '../model/resource.js';
-import { failedCheckMessage, failedChecks, groupByArea, summarize, summaryLine } from './summary.js';
+import { failedCheckMessage, failedChecks, groupByArea, plural, summarize, summaryLine } from './summary.js';
 import type { ReportInput } from './types.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -27,7 +27,7 @@ export function textReport({ result, color }: ReportInput): string {
     for (const finding of group.findings) lines.push(...formatFinding(finding, colors), '');
   }
   for (const outcome of failedChecks(result.outcomes)) lines.push(failedCheckMessage(outcome));
-  lines.push(summaryLine(summarize(result.findings)));
+  lines.push(auditedLine(result), summaryLine(summarize(result.findings)));
   return lines.join('\n') + '\n';
 }
 
@@ -45,4 +45,11 @@ function formatFinding(finding: Finding, colors: Colors): string[] {
     out.push(`${INDENT}counts again: the suppression (${by}) expired on ${expires ?? 'an unknown date'}: ${reason}`);
   }
   return out;
+}
+
+/** What was audited and with which profile, so that an empty report is not mistaken for a clean one. */
+function auditedLine(result: ReportInput['result']): string {
+  const { resources, values } = result.inventory;
+  const profile = result.profile ? `, profile ${result.profile.name} (${result.profile.detected ? 'detected' : 'requested'})` : ', no product profile';
+  return `audited ${plural(resources.length, 'object')} and ${plural(values.length, 'values document')}${profile}`;
 }

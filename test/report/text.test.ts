@@ -26,7 +26,7 @@ function finding(area: Area, severity: Severity, side: Side, extra: Partial<Find
 }
 
 function resultOf(findings: Finding[]): AuditResult {
-  return { findings, outcomes: [] } as unknown as AuditResult;
+  return { findings, outcomes: [], inventory: { resources: [{}], values: [] } } as unknown as AuditResult;
 }
 
 function report(findings: Finding[], color = false): string {
@@ -58,7 +58,7 @@ describe('text report', () => {
   });
 
   it('reports no findings', () => {
-    expect(report([])).toBe('0 findings\n');
+    expect(report([])).toBe('audited 1 object and 0 values documents, no product profile\n0 findings\n');
   });
 
   it('counts suppressed apart', () => {

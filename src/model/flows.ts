@@ -1,4 +1,6 @@
-import { backingChartOf } from '../profiles/index.js';
+import { PLATFORM_BACKING_RELEASES } from '../profiles/howso-platform.js';
+import { BACKING_CHARTS, backingChartOf } from '../profiles/index.js';
+import type { BackingChart } from '../profiles/types.js';
 import type { AppProtocol } from '../profiles/types.js';
 import { configMapTexts, containerPorts } from '../profiles/containers.js';
 import { isRecord, list } from './access.js';
@@ -11,10 +13,21 @@ export type FlowSource =
   | { type: 'ingress-controller' }
   | { type: 'clients'; namespace: string };
 
+/** The server end as the client names it; `chart` is set when rampart knows the server's chart. */
+export interface FlowTarget {
+  service: string;
+  namespace: string;
+  chart?: BackingChart;
+  /** URL scheme the client uses (`nats`, `tls`, `rediss`, `https`…), when the reference has one. */
+  scheme?: string;
+}
+
 /** A connection the platform needs. */
 export interface Flow {
   source: FlowSource;
-  destination: Workload;
+  /** The server's workload; undefined when the server is not in the input and only its Service name is known. */
+  destination?: Workload;
+  target: FlowTarget;
   /** The Service the client addresses, when it goes through one. */
   service?: ServiceInfo;
   /** The port on the destination pod. */
@@ -32,6 +45,7 @@ export function describeSource(source: FlowSource): string {
 }
 
 export function describeDestination(flow: Flow): string {
+  if (!flow.destination) return `Service ${flow.target.namespace}/${flow.target.service} port ${flow.port} (${flow.appProtocol}; the server is not in the input)`;
   const target = flow.service ? `Service ${flow.service.namespace}/${flow.service.name}` : `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}`;
   return `${target} port ${flow.port} (${flow.appProtocol})`;
 }
@@ -46,7 +60,8 @@ export function inferFlows(inventory: Inventory): Flow[] {
   const seen = new Set<string>();
   const add = (flow: Flow) => {
     const source = flow.source.type === 'workload' ? `${flow.source.workload.namespace}/${flow.source.workload.kind}/${flow.source.workload.name}` : `${flow.source.type}:${flow.source.type === 'clients' ? flow.source.namespace : ''}`;
-    const key = `${source}>${flow.destination.namespace}/${flow.destination.kind}/${flow.destination.name}:${flow.port}/${flow.protocol}`;
+    const server = flow.destination ? `${flow.destination.namespace}/${flow.destination.kind}/${flow.destination.name}` : `${flow.target.namespace}/Service/${flow.target.service}`;
+    const key = `${source}>${server}:${flow.port}/${flow.protocol}`;
     if (seen.has(key)) return;
     seen.add(key);
     flows.push(flow);
@@ -56,7 +71,12 @@ export function inferFlows(inventory: Inventory): Flow[] {
   for (const workload of inventory.workloads) {
     if (isScaledToZero(workload)) continue;
     for (const reference of serviceReferences(workload, inventory, hostIndex)) {
-      for (const flow of flowsToService(reference.service, reference.port, { type: 'workload', workload }, `${reference.where} names ${reference.text}`)) {
+      const reason = `${reference.where} names ${reference.text}`;
+      if (reference.absent) {
+        add(flowToAbsentServer(reference.absent, reference.port, workload, reason, reference.scheme));
+        continue;
+      }
+      for (const flow of flowsToService(reference.service!, reference.port, { type: 'workload', workload }, reason, reference.scheme)) {
         if (flow.destination !== workload) add(flow);
       }
     }
@@ -81,6 +101,7 @@ export function inferFlows(inventory: Inventory): Flow[] {
       add({
         source: { type: 'clients', namespace: workload.namespace },
         destination: workload,
+        target: { service: service?.name ?? workload.name, namespace: workload.namespace, chart },
         ...(service ? { service } : {}),
         port: chart.clientPort,
         protocol: 'TCP',
@@ -93,6 +114,7 @@ export function inferFlows(inventory: Inventory): Flow[] {
       add({
         source: { type: 'workload', workload },
         destination: workload,
+        target: { service: workload.name, namespace: workload.namespace, chart },
         port: port.port,
         protocol: 'TCP',
         appProtocol: port.appProtocol,
@@ -115,6 +137,33 @@ function isChartHelper(client: Workload, server: Workload): boolean {
   return release !== undefined && (client.podLabels['app.kubernetes.io/instance'] ?? client.podLabels.release ?? client.resource.labels.release) === release;
 }
 
+/**
+ * The platform's backing Services by the names clients use (`platform-nats`, also with
+ * `.howso`, `.howso.svc` and `.howso.svc.cluster.local`), for clients whose servers were
+ * rendered from another chart that is not in the input.
+ */
+function platformBackingService(host: string, clientNamespace: string): ServiceReference['absent'] {
+  const [name, namespace = clientNamespace, ...rest] = host.split('.');
+  if (rest.length > 0 && rest.join('.') !== 'svc' && rest.join('.') !== 'svc.cluster.local') return undefined;
+  const entry = PLATFORM_BACKING_RELEASES.find((candidate) => candidate.service === name);
+  const chart = entry && BACKING_CHARTS.find((candidate) => candidate.id === entry.chart);
+  return chart ? { name, namespace, chart } : undefined;
+}
+
+function flowToAbsentServer(absent: NonNullable<ServiceReference['absent']>, port: number | undefined, workload: Workload, reason: string, scheme?: string): Flow {
+  const target: FlowTarget = { service: absent.name, namespace: absent.namespace, chart: absent.chart };
+  if (scheme) target.scheme = scheme;
+  const chosen = port ?? absent.chart.clientPort;
+  return {
+    source: { type: 'workload', workload },
+    target,
+    port: chosen,
+    protocol: 'TCP',
+    appProtocol: chosen === absent.chart.clientPort ? absent.chart.clientAppProtocol : 'tcp',
+    reasons: [reason],
+  };
+}
+
 /** Every name a Service answers to in cluster DNS, mapped to the Service. */
 function serviceHostIndex(services: ServiceInfo[]): Map<string, ServiceInfo[]> {
   const index = new Map<string, ServiceInfo[]>();
@@ -132,8 +181,12 @@ function serviceHostIndex(services: ServiceInfo[]): Map<string, ServiceInfo[]> {
 }
 
 interface ServiceReference {
-  service: ServiceInfo;
+  /** The Service in the input; undefined when only `absent` is known. */
+  service?: ServiceInfo;
+  /** A backing Service of the platform that the input names but does not contain. */
+  absent?: { name: string; namespace: string; chart: BackingChart };
   port?: number;
+  scheme?: string;
   text: string;
   where: string;
 }
@@ -149,6 +202,17 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
     for (let match = HOST_PATTERN.exec(value); match; match = HOST_PATTERN.exec(value)) {
       let host = match[1];
       let candidates = hostIndex.get(host);
+      const scheme = /([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?$/.exec(value.slice(Math.max(0, match.index - 200), match.index))?.[1];
+      if (!candidates) {
+        const absent = platformBackingService(host, workload.namespace);
+        if (absent) {
+          const reference: ServiceReference = { absent, text: match[0], where };
+          if (match[2]) reference.port = Number(match[2]);
+          if (scheme) reference.scheme = scheme;
+          references.push(reference);
+          continue;
+        }
+      }
       if (!candidates && host.includes('.')) {
         // A StatefulSet pod's own name, pod-0.headless-service.namespace…, goes through its headless Service.
         const rest = host.slice(host.indexOf('.') + 1);
@@ -164,6 +228,7 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
       if (!service) continue;
       const reference: ServiceReference = { service, text: match[0], where };
       if (match[2]) reference.port = Number(match[2]);
+      if (scheme) reference.scheme = scheme;
       references.push(reference);
     }
   };
@@ -180,7 +245,7 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
   return references;
 }
 
-function flowsToService(service: ServiceInfo, port: number | string | undefined, source: FlowSource, reason: string): Flow[] {
+function flowsToService(service: ServiceInfo, port: number | string | undefined, source: FlowSource, reason: string, scheme?: string): Flow[] {
   const ports = selectServicePorts(service, port);
   const flows: Flow[] = [];
   for (const workload of service.workloads) {
@@ -190,9 +255,13 @@ function flowsToService(service: ServiceInfo, port: number | string | undefined,
       const target = resolveTargetPort(servicePort, workload);
       if (target === undefined) continue;
       const known = chart?.ports(workload).find((entry) => entry.port === target);
+      const flowTarget: FlowTarget = { service: service.name, namespace: service.namespace };
+      if (chart) flowTarget.chart = chart;
+      if (scheme) flowTarget.scheme = scheme;
       flows.push({
         source,
         destination: workload,
+        target: flowTarget,
         service,
         port: target,
         protocol: servicePort.protocol,

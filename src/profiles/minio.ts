@@ -9,6 +9,8 @@ export const minio: BackingChart = {
   id: 'minio',
   chart: 'minio/minio',
   clientPort: MINIO_API_PORT,
+  clientAppProtocol: 's3',
+  clientRequiresTls: (client) => (client.scheme === 'https' ? { requires: true, evidence: 'the client uses an https:// endpoint' } : { requires: false, evidence: `the client uses ${client.scheme ? `an ${client.scheme}:// endpoint` : 'an endpoint without scheme'}` }),
   tlsValues: 'tls.enabled: true with tls.certSecret (public.crt and private.key)',
   isServer: (workload: Workload) => hasImage(workload, /(^|\/)minio$/) || workload.podLabels.app === 'minio' || appName(workload) === 'minio',
   ports: () => [

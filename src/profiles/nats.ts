@@ -70,6 +70,9 @@ export const nats: BackingChart = {
   id: 'nats',
   chart: 'nats-io/k8s nats',
   clientPort: NATS_CLIENT_PORT,
+  clientAppProtocol: 'nats',
+  // A tls:// URL makes the NATS clients refuse a server that does not offer TLS.
+  clientRequiresTls: (client) => (client.scheme === 'tls' ? { requires: true, evidence: 'the client connects with a tls:// URL' } : { requires: false, evidence: `the client connects with ${client.scheme ? `a ${client.scheme}:// URL` : 'no URL scheme'} and does not require TLS` }),
   tlsValues: 'config.nats.tls.enabled: true with config.nats.tls.secretName (and merge.verify: true for client certificates)',
   isServer: (workload) => hasImage(workload, /(^|\/)nats$/) || (appName(workload) === 'nats' && workload.podLabels['app.kubernetes.io/component'] === 'nats'),
   ports(workload) {

@@ -21,6 +21,13 @@ export const postgresql: BackingChart = {
   id: 'postgres',
   chart: 'bitnami postgresql',
   clientPort: POSTGRES_PORT,
+  clientAppProtocol: 'postgres',
+  clientRequiresTls(client) {
+    // libpq reads PGSSLMODE; only require, verify-ca and verify-full refuse a server without TLS.
+    const mode = client.env.get('PGSSLMODE');
+    if (mode && ['require', 'verify-ca', 'verify-full'].includes(mode)) return { requires: true, evidence: `the client sets PGSSLMODE=${mode}` };
+    return { requires: false, evidence: mode ? `the client sets PGSSLMODE=${mode}, which falls back to plaintext` : 'the client sets no PGSSLMODE, so libpq uses prefer and falls back to plaintext' };
+  },
   tlsValues: 'tls.enabled: true with tls.certificatesSecret, and primary.pgHbaConfiguration with hostssl lines only',
   isServer: (workload) => hasImage(workload, /(^|\/)postgres(ql)?$/) || appName(workload) === 'postgresql',
   ports: () => [{ port: POSTGRES_PORT, name: 'tcp-postgresql', appProtocol: 'postgres', serverSpeaksFirst: false, peer: false }],

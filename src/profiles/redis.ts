@@ -10,6 +10,13 @@ export const redis: BackingChart = {
   id: 'redis',
   chart: 'bitnami redis',
   clientPort: REDIS_PORT,
+  clientAppProtocol: 'redis',
+  clientRequiresTls(client) {
+    if (client.scheme === 'rediss') return { requires: true, evidence: 'the client connects with a rediss:// URL' };
+    const flag = client.env.get('REDIS_TLS') ?? client.env.get('REDIS_SSL') ?? client.env.get('REDIS_TLS_ENABLED');
+    if (flag && YES.test(flag)) return { requires: true, evidence: 'the client turns TLS on in its env' };
+    return { requires: false, evidence: 'the client neither uses a rediss:// URL nor turns TLS on' };
+  },
   tlsValues: 'tls.enabled: true with tls.existingSecret (tls.authClients: true for client certificates)',
   isServer: (workload: Workload) => (hasImage(workload, /(^|\/)redis$/) || appName(workload) === 'redis') && !hasImage(workload, /sentinel|exporter/),
   ports: () => [{ port: REDIS_PORT, name: 'tcp-redis', appProtocol: 'redis', serverSpeaksFirst: false, peer: false }],

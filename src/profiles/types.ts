@@ -33,9 +33,20 @@ export interface BackingChart {
   isServer(workload: Workload): boolean;
   /** The ports clients use and the ones the servers use among themselves. */
   ports(workload: Workload): ServerPort[];
-  /** The port clients connect to. */
+  /** The port clients connect to, and what they speak on it. */
   clientPort: number;
+  clientAppProtocol: AppProtocol;
+  /** Reads whether a client of this server insists on TLS, from its URL scheme and settings. */
+  clientRequiresTls(client: ClientView): { requires: boolean; evidence: string };
   tls(workload: Workload, inventory: Inventory, port: number): ServerTls;
   /** Values keys of the chart that turn TLS on, for remediation text. */
   tlsValues: string;
+}
+
+/** What a client's configuration shows about one connection. */
+export interface ClientView {
+  /** URL scheme of the address the client uses, when it has one. */
+  scheme?: string;
+  /** Literal env values of the client's containers, by name. */
+  env: ReadonlyMap<string, string>;
 }

@@ -1,7 +1,9 @@
 import type { Inventory } from '../model/inventory.js';
 import { flowsOf, type Flow } from '../model/flows.js';
 import { backingChartOf } from '../profiles/index.js';
-import type { ServerTls } from '../profiles/types.js';
+import type { ClientView, ServerTls } from '../profiles/types.js';
+import { isRecord, list } from '../model/access.js';
+import type { Workload } from '../model/workloads.js';
 import { meshOfNamespace, meshOfWorkload, parsePortList, portListed, type MeshMembership } from './mesh.js';
 
 export type Verdict = 'mesh-mtls' | 'tls' | 'tls-optional' | 'plaintext';
@@ -31,7 +33,7 @@ function clientMesh(flow: Flow, inventory: Inventory): MeshMembership {
  */
 export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   const client = clientMesh(flow, inventory);
-  const server = meshOfWorkload(flow.destination, inventory);
+  const server = serverMesh(flow, inventory);
   const evidence: string[] = [`client: ${client.evidence}`, `server: ${server.evidence}`];
 
   if (client.mesh && server.mesh && sameMesh(client.mesh, server.mesh)) {
@@ -39,6 +41,8 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
     if (!skipped) return { flow, verdict: 'mesh-mtls', client, server, evidence };
     evidence.push(skipped);
   }
+
+  if (!flow.destination) return classifyByClient(flow, client, server, evidence);
 
   const chart = backingChartOf(flow.destination);
   if (chart) {
@@ -51,13 +55,44 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   return { flow, verdict: 'plaintext', client, server, evidence };
 }
 
+/** A server that is not in the input is meshed if its namespace injects, as far as the input shows. */
+function serverMesh(flow: Flow, inventory: Inventory): MeshMembership {
+  if (flow.destination) return meshOfWorkload(flow.destination, inventory);
+  const namespace = inventory.namespaces.get(flow.target.namespace);
+  return namespace ? meshOfNamespace(namespace) : { evidence: `the server and its namespace ${flow.target.namespace} are not in the input` };
+}
+
+/**
+ * Judges a flow whose server is not in the input by its client: a client that insists on
+ * TLS either gets it or fails, so the flow is TLS; otherwise nothing shows it is encrypted.
+ */
+function classifyByClient(flow: Flow, client: MeshMembership, server: MeshMembership, evidence: string[]): FlowEncryption {
+  const chart = flow.target.chart;
+  if (!chart || flow.source.type !== 'workload') return { flow, verdict: 'plaintext', client, server, evidence: [...evidence, 'the server is not in the input'] };
+  const view: ClientView = { env: literalEnv(flow.source.workload) };
+  if (flow.target.scheme) view.scheme = flow.target.scheme;
+  const clientTls = chart.clientRequiresTls(view);
+  evidence.push('the server is not in the input', clientTls.evidence);
+  return { flow, verdict: clientTls.requires ? 'tls' : 'plaintext', client, server, evidence };
+}
+
+function literalEnv(workload: Workload): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const container of workload.containers) {
+    for (const entry of list(container.container.env)) {
+      if (isRecord(entry) && typeof entry.name === 'string' && typeof entry.value === 'string') env.set(entry.name, entry.value);
+    }
+  }
+  return env;
+}
+
 function sameMesh(a: string, b: string): boolean {
   return a === b || (a.startsWith('istio') && b.startsWith('istio'));
 }
 
 /** Linkerd's skip-ports annotations send a port around the proxy, so the mesh does not encrypt it. */
 function skippedByLinkerd(flow: Flow): string | undefined {
-  const inbound = parsePortList(flow.destination.podAnnotations['config.linkerd.io/skip-inbound-ports']);
+  const inbound = parsePortList(flow.destination?.podAnnotations['config.linkerd.io/skip-inbound-ports']);
   if (portListed(inbound, flow.port)) return `the server skips port ${flow.port} in config.linkerd.io/skip-inbound-ports`;
   if (flow.source.type === 'workload') {
     const outbound = parsePortList(flow.source.workload.podAnnotations['config.linkerd.io/skip-outbound-ports']);

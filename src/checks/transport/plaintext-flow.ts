@@ -1,5 +1,4 @@
 import { describeDestination, describeSource } from '../../model/flows.js';
-import { backingChartOf } from '../../profiles/index.js';
 import { encryptionMap } from '../../transport/encryption.js';
 import { defineCheck } from '../define.js';
 import { meshFix } from './fixes.js';
@@ -20,16 +19,19 @@ export default defineCheck({
   ],
   run(inventory) {
     return encryptionMap(inventory)
-      .filter((entry) => entry.verdict === 'plaintext' && backingChartOf(entry.flow.destination) !== undefined)
+      .filter((entry) => entry.verdict === 'plaintext' && entry.flow.target.chart !== undefined)
       .map((entry) => {
-        const chart = backingChartOf(entry.flow.destination)!;
-        const why = [entry.client.mesh ? undefined : `the client is not meshed (${entry.client.evidence})`, entry.server.mesh ? undefined : `the server is not meshed (${entry.server.evidence})`, ...(entry.tls?.evidence ?? [])].filter(Boolean).join('; ');
+        const { flow } = entry;
+        const chart = flow.target.chart!;
+        const why = [entry.client.mesh ? undefined : `the client is not meshed (${entry.client.evidence})`, entry.server.mesh ? undefined : `the server is not meshed (${entry.server.evidence})`, ...entry.evidence.slice(2)].filter(Boolean).join('; ');
+        // Report on the server when it is in the input, otherwise on the client that names it.
+        const subject = flow.destination ?? (flow.source.type === 'workload' ? flow.source.workload : undefined);
+        const clientFix = flow.destination ? '' : ' and make the client require it';
         return {
           messageId: 'plaintext' as const,
-          data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why },
-          resource: entry.flow.destination.resource,
-          path: entry.flow.destination.podMetadataPath,
-          fix: `${meshFix(entry.flow.destination.namespace, chart.id)} Or turn on TLS in the ${chart.chart} chart: ${chart.tlsValues}.`,
+          data: { source: describeSource(flow.source), destination: describeDestination(flow), why },
+          ...(subject ? { resource: subject.resource, path: subject.podMetadataPath } : {}),
+          fix: `${meshFix(flow.target.namespace, chart.id)} Or turn on TLS in the ${chart.chart} chart (${chart.tlsValues})${clientFix}.`,
         };
       });
   },

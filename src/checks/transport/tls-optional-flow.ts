@@ -15,12 +15,17 @@ export default defineCheck({
   },
   run(inventory) {
     return encryptionMap(inventory)
-      .filter((entry) => entry.verdict === 'tls-optional' && backingChartOf(entry.flow.destination) !== undefined)
-      .map((entry) => ({
-        messageId: 'optional' as const,
-        data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why: (entry.tls?.evidence ?? []).join('; ') },
-        resource: entry.flow.destination.resource,
-        path: entry.flow.destination.podSpecPath,
-      }));
+      .flatMap((entry) => {
+        const server = entry.flow.destination;
+        if (entry.verdict !== 'tls-optional' || !server || !backingChartOf(server)) return [];
+        return [
+          {
+            messageId: 'optional' as const,
+            data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why: (entry.tls?.evidence ?? []).join('; ') },
+            resource: server.resource,
+            path: server.podSpecPath,
+          },
+        ];
+      });
   },
 });

@@ -7,7 +7,7 @@ import { isRecord, list } from './access.js';
 import type { Inventory, ServiceInfo, ServicePort } from './inventory.js';
 import type { Workload } from './workloads.js';
 
-/** Who opens a flow. `clients` stands for the unnamed clients of a server whose clients are not in the input. */
+/** The client end of a flow; `clients` are the unnamed clients of a server whose clients are not in the input. */
 export type FlowSource =
   | { type: 'workload'; workload: Workload }
   | { type: 'ingress-controller' }
@@ -34,7 +34,7 @@ export interface Flow {
   port: number;
   protocol: string;
   appProtocol: AppProtocol;
-  /** Why rampart believes the flow exists. */
+  /** Evidence for the flow: the env entry, ConfigMap key, Ingress or chart fact it was inferred from. */
   reasons: string[];
 }
 

@@ -16,6 +16,7 @@ export default defineCheck({
   limitations: [
     'Flows are inferred from Service names in env, args and mounted ConfigMaps, from Ingress backends and from what rampart knows of the backing charts; a client that builds its address at run time is not seen.',
     'A server whose clients are not in the input is judged for clients in its own namespace.',
+    'A platform datastore that is not in the input (its chart was not given) is judged by its client alone: the flow counts as TLS only when the client refuses plaintext (tls://, rediss://, https://, PGSSLMODE require or stronger).',
   ],
   run(inventory) {
     return encryptionMap(inventory)

@@ -31,7 +31,8 @@ export function audit(load: LoadResult, options: AuditOptions): AuditResult {
   const inventory = buildInventory(load);
   const locator = new Locator(load.sources);
   const profile = selectProfile(inventory, options.profile ?? 'auto');
-  const context: CheckContext = { now: options.now, options: options.checkOptions, ...(profile ? { profile } : {}) };
+  const knownCheckIds = new Set(CATALOG.map((check) => check.id));
+  const context: CheckContext = { now: options.now, options: options.checkOptions, knownCheckIds, ...(profile ? { profile } : {}) };
   const { findings, outcomes } = runChecks(inventory, options.checks ?? CATALOG, context, locator);
 
   const resourceByRef = new Map<string, Resource>();
@@ -76,4 +77,10 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.checkId.localeCompare(b.checkId) ||
     a.message.localeCompare(b.message)
   );
+}
+
+/** True when a suppression pattern (`area/slug` or `area/*`) names something in the catalog. */
+export function namesKnownCheck(pattern: string): boolean {
+  if (pattern.endsWith('/*')) return (AREAS as readonly string[]).includes(pattern.slice(0, -2));
+  return CATALOG.some((check) => check.id === pattern);
 }

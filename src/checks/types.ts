@@ -23,6 +23,8 @@ export interface CheckContext {
   /** The time suppressions expire against and certificates are judged at; checks never read the clock. */
   now: Date;
   options: CheckOptions;
+  /** Ids of every check in the catalog, for checks that validate references to other checks. */
+  knownCheckIds?: ReadonlySet<string>;
   /** The product profile in use (`howso-platform`), when the input is recognised or named as that product. */
   profile?: ActiveProfile;
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { audit, failsAt } from '../audit.js';
+import { audit, failsAt, namesKnownCheck } from '../audit.js';
 import { CATALOG } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { loadConfig } from '../load/config.js';
 import { loadInputs } from '../load/index.js';
+import { InputError } from '../load/problems.js';
 import { PROFILE_NAMES, type ProfileRequest } from '../profiles/select.js';
 import { FORMATS, REPORTERS } from '../report/index.js';
 import { failedChecks } from '../report/summary.js';
@@ -49,6 +50,8 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
       if (!REPORTERS[flags.format]) throw new UsageError(`unknown format "${flags.format}"; use one of ${FORMATS.join(', ')}`);
       if (!(PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new UsageError(`unknown profile "${flags.profile}"; use one of ${PROFILE_NAMES.join(', ')}`);
       const config = loadConfig(flags.config);
+      const unknownSuppression = config.suppressions.find((rule) => !namesKnownCheck(rule.check));
+      if (unknownSuppression) throw new UsageError(`invalid config ${config.file}: no check has the id ${unknownSuppression.check}; "rampart checks" lists them`);
       const failOn = (flags.failOn ?? config.failOn ?? 'high') as Severity;
       if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${flags.failOn}"`);
       const checks = selectChecks(CATALOG, flags.check);
@@ -62,6 +65,9 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
         readStdin,
         onNote: note,
       });
+      if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
+        throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
+      }
       const result = audit(load, {
         now: new Date(),
         checkOptions: { allowedRegistries: flags.allowedRegistry.length > 0 ? flags.allowedRegistry : config.allowedRegistries },

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { InputError } from '../load/problems.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -17,8 +17,11 @@ export async function readStdin(): Promise<string> {
 
 /** Rejects an existing output file unless `force` is set. Commands call it before doing any work. */
 export function assertOutputWritable(output: string | undefined, force: boolean): void {
-  if (output === undefined || output === '-') return;
-  if (existsSync(output) && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
+  if (output === undefined || output === '-' || !existsSync(output)) return;
+  const stat = statSync(output);
+  if (stat.isDirectory()) throw new UsageError(`--output ${output} is a folder; give a file path`);
+  // Devices such as /dev/stdout and /dev/null are written to, never replaced.
+  if (stat.isFile() && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
 }
 
 /** Writes results to stdout or to a file; an existing file is kept unless `force` is set. */
@@ -28,7 +31,13 @@ export function writeResult(output: string | undefined, text: string, force: boo
     return;
   }
   assertOutputWritable(output, force);
-  writeFileSync(output, text);
+  try {
+    writeFileSync(output, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`cannot write --output ${output}: ${reason}`);
+  }
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -6,7 +6,10 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The checks named by `--check` (ids or `area/*`); every check when none is named. */
+/** Checks that always run, so that a `--check` filter never hides input that could not be read. */
+const ALWAYS_RUN = new Set(['input/parse-error', 'input/invalid-object']);
+
+/** The checks named by `--check` (ids or `area/*`), plus the input checks above; every check when none is named. */
 export function selectChecks(catalog: readonly Check[], patterns: string[]): readonly Check[] {
   if (patterns.length === 0) return catalog;
   const selected = new Set<Check>();
@@ -15,5 +18,5 @@ export function selectChecks(catalog: readonly Check[], patterns: string[]): rea
     if (matches.length === 0) throw new UsageError(`no check matches "${pattern}"; "rampart checks" lists them`);
     for (const check of matches) selected.add(check);
   }
-  return catalog.filter((check) => selected.has(check));
+  return catalog.filter((check) => selected.has(check) || ALWAYS_RUN.has(check.id));
 }

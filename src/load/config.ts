@@ -53,6 +53,10 @@ export function parseConfig(data: unknown, path: string): RampartConfig {
   list(record.suppressions).forEach((entry, index) => {
     const where = `suppressions[${index}]`;
     if (!isRecord(entry)) return fail(`${where} must be a mapping`);
+    const entryKeys = ['check', 'reason', 'expires', 'resource'];
+    const unknown = Object.keys(entry).find((key) => !entryKeys.includes(key));
+    // A misspelt key (resouce, expire) would silently widen or prolong the suppression.
+    if (unknown !== undefined) return fail(`${where} has unknown key "${unknown}" (known: ${entryKeys.join(', ')})`);
     const check = text(entry.check);
     const reason = text(entry.reason)?.trim();
     if (!check || !/^[a-z]+\/(?:\*|[a-z0-9-]+)$/.test(check)) return fail(`${where}.check must be a check id such as pss/run-as-non-root, or area/*`);

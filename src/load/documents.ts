@@ -23,6 +23,8 @@ export const MAX_DEPTH = 256;
  * nodes that every walk would visit (the "billion laughs" document).
  */
 export const MAX_EXPANDED_NODES = 1_000_000;
+/** Largest amount of string data (in UTF-16 code units) aliases may expand a document to, past ten times its own size. */
+export const MAX_EXPANDED_TEXT = 64 * 1024 * 1024;
 
 class DocumentRefused extends Error {}
 
@@ -90,6 +92,8 @@ function firstContentLine(text: string, startLine: number): number | undefined {
 export function parseDocument(document: DocumentText, filename: string): ParsedDocument {
   let depth = 0;
   const expandedSize = new WeakMap<object, number>();
+  const expandedText = new WeakMap<object, number>();
+  const textLimit = Math.max(MAX_EXPANDED_TEXT, 10 * document.text.length);
   let aliases = 0;
 
   const listener = (event: 'open' | 'close', state: { result: unknown; line: number }) => {
@@ -107,14 +111,26 @@ export function parseDocument(document: DocumentText, filename: string): ParsedD
       return;
     }
     let size = 1;
+    let textSize = 0;
     const children = Array.isArray(result) ? result : Object.values(result);
     for (const child of children) {
-      size += typeof child === 'object' && child !== null ? (expandedSize.get(child) ?? 1) : 1;
+      if (typeof child === 'object' && child !== null) {
+        size += expandedSize.get(child) ?? 1;
+        textSize += expandedText.get(child) ?? 0;
+      } else {
+        size += 1;
+        // An alias of a long string is as costly to scan as the string written out again.
+        if (typeof child === 'string') textSize += child.length;
+      }
     }
-    if (aliases > 0 && size > MAX_EXPANDED_NODES) {
+    if (size > MAX_EXPANDED_NODES && (aliases > 0 || size > 2 * document.text.length)) {
       throw new DocumentRefused(`aliases expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb)`);
     }
+    if (textSize > textLimit) {
+      throw new DocumentRefused(`aliases expand to more than ${Math.round(textLimit / 1024 / 1024)} MB of text (an alias bomb)`);
+    }
     expandedSize.set(result, size);
+    expandedText.set(result, textSize);
   };
 
   try {

@@ -55,6 +55,7 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
     }
   }
 
+  if (inputs.filter((input) => input === '-').length > 1) throw new InputError('"-" (standard input) may be given only once');
   for (const input of inputs) {
     if (input === '-') {
       if (!options.readStdin) throw new InputError('reading standard input is not available here');
@@ -116,9 +117,27 @@ function readFileOrThrow(file: string): string {
 function manifestFiles(folder: string, onNote?: (message: string) => void): string[] {
   const files: string[] = [];
   const walk = (current: string) => {
-    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (error) {
+      throw new InputError(`cannot read folder ${current}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+    }
     for (const entry of entries) {
       const full = path.join(current, entry.name);
+      if (entry.isSymbolicLink()) {
+        // Linked files are read; linked folders are not followed, which rules out loops.
+        let target;
+        try {
+          target = statSync(full);
+        } catch {
+          onNote?.(`skipped ${full}: a link whose target does not exist`);
+          continue;
+        }
+        if (target.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
+        else if (target.isDirectory()) onNote?.(`skipped ${full}: a link to a folder; give the folder itself as an input`);
+        continue;
+      }
       if (entry.isDirectory()) {
         if (SKIPPED_FOLDERS.has(entry.name)) continue;
         if (existsSync(path.join(full, 'Chart.yaml'))) {

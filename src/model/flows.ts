@@ -197,7 +197,11 @@ const HOST_PATTERN = /(?<![A-Za-z0-9.\-_])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[
 
 function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>): ServiceReference[] {
   const references: ServiceReference[] = [];
+  const scanned = new Set<string>();
   const scan = (value: string, where: string) => {
+    // The same text in several places names the same Services; scanning it once keeps aliases cheap.
+    if (scanned.has(value)) return;
+    scanned.add(value);
     HOST_PATTERN.lastIndex = 0;
     for (let match = HOST_PATTERN.exec(value); match; match = HOST_PATTERN.exec(value)) {
       let host = match[1];

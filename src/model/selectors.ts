@@ -4,17 +4,22 @@ import { isRecord, list, stringMap, text } from './access.js';
 export interface LabelSelector {
   matchLabels: Record<string, string>;
   matchExpressions: { key: string; operator: string; values: string[] }[];
+  /** Set when the selector is malformed (the API server would reject it); it then matches nothing. */
+  invalid?: true;
 }
 
 export function parseLabelSelector(value: unknown): LabelSelector {
   const selector: LabelSelector = { matchLabels: {}, matchExpressions: [] };
-  if (!isRecord(value)) return selector;
+  if (value === undefined || value === null) return selector;
+  if (!isRecord(value) || (value.matchLabels != null && !isRecord(value.matchLabels)) || (value.matchExpressions != null && !Array.isArray(value.matchExpressions))) {
+    return { ...selector, invalid: true };
+  }
   selector.matchLabels = stringMap(value.matchLabels);
   for (const expression of list(value.matchExpressions)) {
-    if (!isRecord(expression)) continue;
+    if (!isRecord(expression)) return { ...selector, invalid: true };
     const key = text(expression.key);
     const operator = text(expression.operator);
-    if (!key || !operator) continue;
+    if (!key || !operator) return { ...selector, invalid: true };
     selector.matchExpressions.push({ key, operator, values: list(expression.values).map(String) });
   }
   return selector;
@@ -22,10 +27,11 @@ export function parseLabelSelector(value: unknown): LabelSelector {
 
 /** True when the selector selects everything (`{}`). */
 export function isEmptySelector(selector: LabelSelector): boolean {
-  return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
+  return !selector.invalid && Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
 }
 
 export function matchesSelector(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  if (selector.invalid) return false;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
     if (labels[key] !== value) return false;
   }

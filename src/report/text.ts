@@ -24,7 +24,7 @@ export function textReport({ result, color }: ReportInput): string {
   const lines: string[] = [];
   for (const group of groupByArea(result.findings)) {
     lines.push(colors.bold(group.area));
-    for (const finding of group.findings) lines.push(...formatFinding(finding, colors), '');
+    for (const finding of group.findings) lines.push(...formatFinding(escapeFinding(finding), colors), '');
   }
   for (const outcome of failedChecks(result.outcomes)) lines.push(failedCheckMessage(outcome));
   lines.push(auditedLine(result), summaryLine(summarize(result.findings)));
@@ -52,4 +52,25 @@ function auditedLine(result: ReportInput['result']): string {
   const { resources, values } = result.inventory;
   const profile = result.profile ? `, profile ${result.profile.name} (${result.profile.detected ? 'detected' : 'requested'})` : ', no product profile';
   return `audited ${plural(resources.length, 'object')} and ${plural(values.length, 'values document')}${profile}`;
+}
+
+// C0 and C1 control characters (and DEL) from the input could move the cursor, retitle the
+// terminal or forge report lines, so the text report shows them escaped.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function escapeControl(text: string): string {
+  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function escapeFinding(finding: Finding): Finding {
+  const copy: Finding = { ...finding, message: escapeControl(finding.message), remediation: escapeControl(finding.remediation) };
+  if (finding.file) copy.file = escapeControl(finding.file);
+  if (finding.path) copy.path = escapeControl(finding.path);
+  if (finding.resource) {
+    copy.resource = { ...finding.resource, kind: escapeControl(finding.resource.kind), name: escapeControl(finding.resource.name) };
+    if (finding.resource.namespace) copy.resource.namespace = escapeControl(finding.resource.namespace);
+  }
+  if (finding.suppressed) copy.suppressed = { ...finding.suppressed, reason: escapeControl(finding.suppressed.reason), by: escapeControl(finding.suppressed.by) };
+  if (finding.expiredSuppression) copy.expiredSuppression = { ...finding.expiredSuppression, reason: escapeControl(finding.expiredSuppression.reason) };
+  return copy;
 }

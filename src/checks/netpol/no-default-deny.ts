@@ -20,10 +20,13 @@ export default defineCheck({
       const denies = policies.some((policy) => policy.namespace === namespace.name && policy.isolates.ingress && isEmptySelector(policy.podSelector));
       if (denies) continue;
       const fix = `Apply in namespace ${namespace.name}: apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata.name: default-deny, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}, plus allow policies for the platform's flows.`;
+      // Without a Namespace object the finding points at a workload's file but is not about that
+      // workload, so a suppression on one workload cannot hide it.
+      const first = workloads[0].resource.source;
       findings.push({
         messageId: 'missing' as const,
         data: { namespace: namespace.name, count: workloads.length },
-        resource: namespace.resource ?? workloads[0].resource,
+        ...(namespace.resource ? { resource: namespace.resource } : { location: { file: first.file, line: first.line } }),
         fix,
       });
     }

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/load/index.js';
+import { auditFiles, idsOf } from '../support/audit.js';
+import { runCli } from '../support/cli.js';
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-hostile-'));
+const file = (name: string, text: string) => {
+  const full = path.join(folder, name);
+  writeFileSync(full, text);
+  return full;
+};
+const privilegedPod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: a, image: x:1, securityContext: {privileged: true}}]\n';
+
+describe('hostile input on the command line', () => {
+  it('--check never hides a parse error', () => {
+    const run = runCli(['audit', '--check', 'pss/privileged', file('broken.json', '{"apiVersion": "v1", "kind": ')], { cwd: folder });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('input/parse-error');
+  });
+
+  it('empty input is exit 2', () => {
+    const run = runCli(['audit', file('empty.yaml', '')], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no Kubernetes objects or values documents');
+  });
+
+  it('standard input only once', () => {
+    const run = runCli(['audit', '-', '-'], { cwd: folder, input: privilegedPod });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('only once');
+  });
+
+  it('--output to a folder or a missing folder is exit 2', () => {
+    const input = file('pod.yaml', privilegedPod);
+    const toFolder = runCli(['audit', input, '-o', folder], { cwd: folder });
+    expect(toFolder.code).toBe(2);
+    expect(toFolder.stderr).toContain('is a folder');
+    const missing = runCli(['audit', input, '-o', path.join(folder, 'no', 'such', 'report.txt')], { cwd: folder });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('rejects misspelt suppression keys and unknown checks', () => {
+    const input = file('pod2.yaml', privilegedPod);
+    const misspelt = file('misspelt.yaml', 'suppressions:\n  - check: pss/privileged\n    reason: only q\n    resouce: Pod/default/q\n');
+    const unknownCheck = file('unknown.yaml', 'suppressions:\n  - check: pss/privilegd\n    reason: typo\n');
+    const first = runCli(['audit', input, '--config', misspelt], { cwd: folder });
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('unknown key "resouce"');
+    const second = runCli(['audit', input, '--config', unknownCheck], { cwd: folder });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain('pss/privilegd');
+  });
+
+  it('escapes control characters in text', () => {
+    const input = file('evil.yaml', privilegedPod.replace('name: p', 'name: "evil\\e[2K\\n0 findings"'));
+    const run = runCli(['audit', '--check', 'pss/privileged', input], { cwd: folder });
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.stdout).toContain('evil\\x1b[2K\\x0a0 findings');
+  });
+});
+
+describe('hostile input in the model', () => {
+  it('refuses aliases of a long string', () => {
+    const long = 'x'.repeat(1024 * 1024);
+    const source = `command: [&s "${long}"]\nargs: [${Array.from({ length: 2000 }, () => '*s').join(',')}]\n`;
+    const [parsed] = parseText(source, 'strings.yaml');
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toContain('MB of text');
+  });
+
+  it('a malformed policy selector isolates nothing', async () => {
+    const input = file('np.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: app}\nspec: {containers: [{name: a, image: x:1}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all, namespace: app}\nspec:\n  podSelector: "everything"\n');
+    expect(idsOf(await auditFiles([input]))).toContain('netpol/no-default-deny');
+  });
+
+  it('a workload annotation cannot hide a namespace finding', async () => {
+    mkdirSync(path.join(folder, 'scope'), { recursive: true });
+    const input = file('scope/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a-innocent\n  namespace: prod\n  annotations:\n    rampart.dev/suppress: "netpol/*: this app is fine"\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec: {containers: [{name: a, image: x:1}]}\n');
+    const result = await auditFiles([input]);
+    const finding = result.findings.find((entry) => entry.checkId === 'netpol/no-default-deny');
+    expect(finding).toBeDefined();
+    expect(finding?.suppressed).toBeUndefined();
+  });
+});

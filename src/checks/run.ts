@@ -1,6 +1,6 @@
 import type { Locator } from '../load/positions.js';
 import type { Inventory } from '../model/inventory.js';
-import { formatPath, refOf } from '../model/resource.js';
+import { formatPath, refOf, type PathSegment, type SourceRef } from '../model/resource.js';
 import { renderMessage } from './define.js';
 import type { Check, CheckContext, Finding, FindingDraft } from './types.js';
 
@@ -21,6 +21,7 @@ export interface RunResult {
 export function runChecks(inventory: Inventory, checks: readonly Check[], context: CheckContext, locator?: Locator): RunResult {
   const findings: Finding[] = [];
   const outcomes: CheckOutcome[] = [];
+  const pending: PendingLine[] = [];
   for (const check of checks) {
     let drafts: FindingDraft[];
     try {
@@ -29,13 +30,35 @@ export function runChecks(inventory: Inventory, checks: readonly Check[], contex
       outcomes.push({ id: check.id, status: 'failed', findings: 0, error: (error as Error).message });
       continue;
     }
-    for (const draft of drafts) findings.push(toFinding(check, draft, locator));
+    for (const draft of drafts) {
+      const finding = toFinding(check, draft);
+      findings.push(finding);
+      const origin = draft.resource?.source ?? draft.values?.source;
+      if (locator && origin && !draft.location) pending.push({ finding, origin, path: draft.path ?? [] });
+    }
     outcomes.push({ id: check.id, status: 'ran', findings: drafts.length });
   }
+  if (locator) resolveLines(pending, locator);
   return { findings, outcomes };
 }
 
-export function toFinding(check: Check, draft: FindingDraft, locator?: Locator): Finding {
+interface PendingLine {
+  finding: Finding;
+  origin: SourceRef;
+  path: PathSegment[];
+}
+
+/**
+ * Sets the exact line of each finding, document by document, so that each document with
+ * findings is parsed for positions once and can be dropped before the next one is parsed.
+ */
+function resolveLines(pending: PendingLine[], locator: Locator): void {
+  pending.sort((a, b) => (a.origin.file < b.origin.file ? -1 : a.origin.file > b.origin.file ? 1 : a.origin.documentIndex - b.origin.documentIndex));
+  for (const entry of pending) entry.finding.line = locator.lineOf(entry.origin, entry.path);
+}
+
+/** Builds a Finding from a draft; its line is the document's until `resolveLines` makes it exact. */
+export function toFinding(check: Check, draft: FindingDraft): Finding {
   const data = draft.data ?? {};
   const template = check.messages[draft.messageId];
   if (template === undefined) throw new Error(`check ${check.id}: no message "${draft.messageId}"`);
@@ -57,7 +80,7 @@ export function toFinding(check: Check, draft: FindingDraft, locator?: Locator):
     finding.line = draft.location.line;
   } else if (origin) {
     finding.file = origin.file;
-    finding.line = locator ? locator.lineOf(origin, draft.path ?? []) : origin.line;
+    finding.line = origin.line;
   }
   return finding;
 }

@@ -8,7 +8,9 @@ import { splitDocuments, type DocumentText } from './documents.js';
  */
 export class Locator {
   private readonly documents = new Map<string, DocumentText[]>();
-  private readonly parsed = new Map<string, { document: Document; lines: LineCounter } | null>();
+  // Only the last parsed document is kept: callers ask document by document, and keeping
+  // every parsed document of a large install costs gigabytes.
+  private last: { key: string; entry: { document: Document; lines: LineCounter } | null } | undefined;
 
   constructor(private readonly sources: ReadonlyMap<string, string>) {}
 
@@ -44,7 +46,7 @@ export class Locator {
 
   private parse(source: SourceRef) {
     const key = `${source.file}\u0000${source.documentIndex}`;
-    if (this.parsed.has(key)) return this.parsed.get(key) ?? undefined;
+    if (this.last?.key === key) return this.last.entry ?? undefined;
     const documentText = this.documentsOf(source.file)[source.documentIndex];
     let entry: { document: Document; lines: LineCounter } | null = null;
     if (documentText) {
@@ -52,7 +54,7 @@ export class Locator {
       const document = parseDocument(documentText.text, { lineCounter: lines, version: '1.1', uniqueKeys: false });
       entry = { document, lines };
     }
-    this.parsed.set(key, entry);
+    this.last = { key, entry };
     return entry ?? undefined;
   }
 }

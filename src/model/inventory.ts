@@ -120,12 +120,13 @@ export function buildInventory(input: InventoryInput): Inventory {
   const services = (byKind.get('Service') ?? []).filter((resource) => resource.group === '').map((resource) => toService(resource, workloadsByNamespace.get(resource.namespace ?? 'default') ?? []));
   const servicesByNamespace = groupBy(services, (service) => service.namespace);
 
-  const find = (kind: string, namespace: string | undefined, name: string) => {
-    for (const resource of byKind.get(kind) ?? []) {
-      if (resource.name === name && resource.namespace === namespace) return resource;
-    }
-    return undefined;
-  };
+  // Checks look objects up by name once per workload or Ingress, so the lookup is a Map, not a scan.
+  const byName = new Map<string, Resource>();
+  for (const resource of unique) {
+    const key = `${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}`;
+    if (!byName.has(key)) byName.set(key, resource);
+  }
+  const find = (kind: string, namespace: string | undefined, name: string) => byName.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`);
 
   return {
     resources: unique,

@@ -1,5 +1,5 @@
 import { isRecord } from '../../model/access.js';
-import type { PathSegment } from '../../model/resource.js';
+import { formatPath, type PathSegment } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
 
@@ -59,7 +59,7 @@ export default defineCheck({
         const actual = value[field];
         if (actual === undefined || actual === null || typeOf(actual) === expected) continue;
         const path = [...base, field];
-        findings.push({ messageId: 'wrongType', data: { field: path.join('.'), actual: typeOf(actual), expected }, ...(resource ? { resource } : {}), path });
+        findings.push({ messageId: 'wrongType', data: { field: formatPath(path), actual: typeOf(actual), expected }, ...(resource ? { resource } : {}), path });
       }
     };
     for (const workload of inventory.workloads) {
@@ -71,11 +71,11 @@ export default defineCheck({
         entries.forEach((entry, index) => {
           const path = [...workload.podSpecPath, group, index];
           if (!isRecord(entry)) {
-            findings.push({ messageId: 'wrongType', data: { field: path.join('.'), actual: typeOf(entry), expected: 'object' }, resource: workload.resource, path });
+            findings.push({ messageId: 'wrongType', data: { field: formatPath(path), actual: typeOf(entry), expected: 'object' }, resource: workload.resource, path });
             return;
           }
           if (entry.securityContext !== undefined && !isRecord(entry.securityContext)) {
-            findings.push({ messageId: 'wrongType', data: { field: [...path, 'securityContext'].join('.'), actual: typeOf(entry.securityContext), expected: 'object' }, resource: workload.resource, path: [...path, 'securityContext'] });
+            findings.push({ messageId: 'wrongType', data: { field: formatPath([...path, 'securityContext']), actual: typeOf(entry.securityContext), expected: 'object' }, resource: workload.resource, path: [...path, 'securityContext'] });
           }
           verify(entry.securityContext, SECURITY_CONTEXT_FIELDS, [...path, 'securityContext'], workload.resource);
         });

@@ -32,6 +32,7 @@ async function runAudit(file) {
   return {
     milliseconds: reported - started,
     phases: { load: loaded - started, audit: audited - loaded, report: reported - audited },
+    checks: CATALOG.length,
     resources: load.resources.length,
     problems: load.problems.length,
     findings: result.findings.length,

@@ -133,7 +133,8 @@ function table(header, rows) {
 function printResults(rows, options, loadBefore) {
   const cpus = os.cpus();
   const out = [];
-  out.push(`Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown model'}), seed ${options.seed}.`);
+  const checkCount = rows.find((row) => !row.audit.error)?.audit.last.checks ?? '?';
+  out.push(`Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown model'}), ${checkCount} checks, seed ${options.seed}.`);
   // Other processes on the machine slow every tool down, so the one-minute load average is shown.
   out.push(`Load average (1 min): ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
   out.push(`Times in milliseconds: the median of the runs in brackets (up to ${options.runs}; no run starts after ${options.budget} s of runs).`);

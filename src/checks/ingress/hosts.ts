@@ -127,3 +127,19 @@ function cloudTlsAnnotation(resource: Resource): boolean {
   if ((annotations['ingress.gcp.kubernetes.io/pre-shared-cert'] ?? '').trim() !== '') return true;
   return (annotations['networking.gke.io/managed-certificates'] ?? '').trim() !== '';
 }
+
+/** Judges every TLS host of an ingress-nginx or Traefik route; hosts of other controllers are left undecided. */
+export function judgeTlsHosts<Finding>(
+  inventory: Inventory,
+  judges: { nginx: (inventory: Inventory, served: ServedHost) => Finding | undefined; traefik: (inventory: Inventory, served: ServedHost) => Finding | undefined },
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const served of servedHosts(inventory)) {
+    if (!served.tls) continue;
+    let finding: Finding | undefined;
+    if (served.controller === 'ingress-nginx') finding = judges.nginx(inventory, served);
+    else if (served.controller === 'traefik') finding = judges.traefik(inventory, served);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}

@@ -3,7 +3,7 @@ import { describeRef } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
 import { parseGoBool } from './controllers.js';
-import { hostData, servedHosts, type ServedHost } from './hosts.js';
+import { hostData, judgeTlsHosts, type ServedHost } from './hosts.js';
 import { nginxSettings, nginxValue } from './nginx.js';
 import { entryPointRedirects, exposureOf, middlewareEffects, traefikStaticConfig } from './traefik.js';
 
@@ -32,13 +32,7 @@ export default defineCheck({
   ],
   references: ['https://github.com/kubernetes/ingress-nginx/blob/main/docs/user-guide/nginx-configuration/configmap.md'],
   run(inventory) {
-    const findings: FindingDraft<MessageId>[] = [];
-    for (const served of servedHosts(inventory)) {
-      if (!served.tls) continue;
-      const finding = served.controller === 'ingress-nginx' ? judgeNginx(inventory, served) : served.controller === 'traefik' ? judgeTraefik(inventory, served) : undefined;
-      if (finding) findings.push(finding);
-    }
-    return findings;
+    return judgeTlsHosts<FindingDraft<MessageId>>(inventory, { nginx: judgeNginx, traefik: judgeTraefik });
   },
 });
 

@@ -1,7 +1,7 @@
 import { describeRef } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
-import { describeGrantees, grantsBroadly, RBAC_GROUP, rbacIndex, ruleAllows, rulePath, type AccessRequest } from './policy.js';
+import { describeGrantees, grantsBroadly, RBAC_GROUP, ruleAllows, rulePath, type AccessRequest , roleRules, RULE_LIMITATIONS } from './policy.js';
 
 /** The requests that bypass RBAC's own escalation guard, or act as another identity. */
 const ESCALATION_REQUESTS: AccessRequest[] = [
@@ -26,34 +26,27 @@ export default defineCheck({
   messages: {
     escalation: '{{role}} grants {{access}} through rules[{{rule}}]; {{grantees}}.',
   },
-  limitations: [
-    'Rules that an aggregationRule adds at run time are not in the input.',
-    'Objects labelled kubernetes.io/bootstrapping=rbac-defaults are Kubernetes\' own and are skipped.',
-  ],
+  limitations: RULE_LIMITATIONS,
   references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   run(inventory) {
-    const index = rbacIndex(inventory);
     const findings: FindingDraft<'escalation'>[] = [];
-    for (const role of index.roles) {
-      const bindings = index.bindingsOf(role);
-      for (const rule of role.rules) {
-        const granted = new Map<string, string[]>();
-        for (const request of ESCALATION_REQUESTS) {
-          if (!ruleAllows(rule, request)) continue;
-          const resources = granted.get(request.verb) ?? [];
-          resources.push(request.resource);
-          granted.set(request.verb, resources);
-        }
-        if (granted.size === 0) continue;
-        const access = [...granted].map(([verb, resources]) => `${verb} on ${resources.join(', ')}`).join('; ');
-        findings.push({
-          messageId: 'escalation',
-          data: { role: describeRef(role.resource), access, rule: rule.index, grantees: describeGrantees(bindings) },
-          resource: role.resource,
-          path: rulePath(rule, 'verbs'),
-          ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
-        });
+    for (const { role, rule, bindings } of roleRules(inventory)) {
+      const granted = new Map<string, string[]>();
+      for (const request of ESCALATION_REQUESTS) {
+        if (!ruleAllows(rule, request)) continue;
+        const resources = granted.get(request.verb) ?? [];
+        resources.push(request.resource);
+        granted.set(request.verb, resources);
       }
+      if (granted.size === 0) continue;
+      const access = [...granted].map(([verb, resources]) => `${verb} on ${resources.join(', ')}`).join('; ');
+      findings.push({
+        messageId: 'escalation',
+        data: { role: describeRef(role.resource), access, rule: rule.index, grantees: describeGrantees(bindings) },
+        resource: role.resource,
+        path: rulePath(rule, 'verbs'),
+        ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
+      });
     }
     return findings;
   },

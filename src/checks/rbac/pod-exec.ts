@@ -1,7 +1,7 @@
 import { describeRef } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
-import { describeGrantees, describeScope, grantsBroadly, rbacIndex, ruleAllows, rulePath } from './policy.js';
+import { describeGrantees, describeScope, grantsBroadly, ruleAllows, rulePath , roleRules, RULE_LIMITATIONS } from './policy.js';
 
 const SUBRESOURCES = ['exec', 'attach'] as const;
 // kubectl sends POST (verb create); a WebSocket client opens the same stream with GET (verb get).
@@ -18,31 +18,24 @@ export default defineCheck({
   messages: {
     exec: '{{role}} grants {{access}} {{scope}} through rules[{{rule}}]; {{grantees}}.',
   },
-  limitations: [
-    'Rules that an aggregationRule adds at run time are not in the input.',
-    'Objects labelled kubernetes.io/bootstrapping=rbac-defaults are Kubernetes\' own and are skipped.',
-  ],
+  limitations: RULE_LIMITATIONS,
   references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   run(inventory) {
-    const index = rbacIndex(inventory);
     const findings: FindingDraft<'exec'>[] = [];
-    for (const role of index.roles) {
-      const bindings = index.bindingsOf(role);
-      for (const rule of role.rules) {
-        const access: string[] = [];
-        for (const subresource of SUBRESOURCES) {
-          const verbs = VERBS.filter((verb) => ruleAllows(rule, { group: '', resource: 'pods', subresource, verb }));
-          if (verbs.length > 0) access.push(`${verbs.join(', ')} on pods/${subresource}`);
-        }
-        if (access.length === 0) continue;
-        findings.push({
-          messageId: 'exec',
-          data: { role: describeRef(role.resource), access: access.join(' and '), scope: describeScope(role, bindings), rule: rule.index, grantees: describeGrantees(bindings) },
-          resource: role.resource,
-          path: rulePath(rule, 'verbs'),
-          ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
-        });
+    for (const { role, rule, bindings } of roleRules(inventory)) {
+      const access: string[] = [];
+      for (const subresource of SUBRESOURCES) {
+        const verbs = VERBS.filter((verb) => ruleAllows(rule, { group: '', resource: 'pods', subresource, verb }));
+        if (verbs.length > 0) access.push(`${verbs.join(', ')} on pods/${subresource}`);
       }
+      if (access.length === 0) continue;
+      findings.push({
+        messageId: 'exec',
+        data: { role: describeRef(role.resource), access: access.join(' and '), scope: describeScope(role, bindings), rule: rule.index, grantees: describeGrantees(bindings) },
+        resource: role.resource,
+        path: rulePath(rule, 'verbs'),
+        ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
+      });
     }
     return findings;
   },

@@ -210,3 +210,18 @@ export function describeScope(role: RoleInfo, bindings: readonly BindingInfo[]):
 export function rulePath(rule: PolicyRule, field: 'verbs' | 'resources' | 'apiGroups' | 'nonResourceURLs' | 'resourceNames'): PathSegment[] {
   return ['rules', rule.index, field];
 }
+
+/** Limits shared by the checks that read role rules. */
+export const RULE_LIMITATIONS = [
+  'Rules that an aggregationRule adds at run time are not in the input.',
+  "Objects labelled kubernetes.io/bootstrapping=rbac-defaults are Kubernetes' own and are skipped.",
+];
+
+/** Lists every rule of every Role and ClusterRole in the input, with the bindings of its role. */
+export function roleRules(inventory: Inventory): { role: RoleInfo; rule: RoleInfo['rules'][number]; bindings: BindingInfo[] }[] {
+  const index = rbacIndex(inventory);
+  return index.roles.flatMap((role) => {
+    const bindings = index.bindingsOf(role);
+    return role.rules.map((rule) => ({ role, rule, bindings }));
+  });
+}

@@ -1,7 +1,7 @@
 import { describeRef } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
-import { describeGrantees, describeScope, grantsBroadly, rbacIndex, ruleAllows, rulePath } from './policy.js';
+import { describeGrantees, describeScope, grantsBroadly, ruleAllows, rulePath , roleRules, RULE_LIMITATIONS } from './policy.js';
 
 const READ_VERBS = ['get', 'list', 'watch'] as const;
 const MAX_LISTED_NAMES = 5;
@@ -17,37 +17,30 @@ export default defineCheck({
   messages: {
     read: '{{role}} lets {{verbs}} Secrets ({{names}}) {{scope}} through rules[{{rule}}]; {{grantees}}.',
   },
-  limitations: [
-    'Rules that an aggregationRule adds at run time are not in the input.',
-    'Objects labelled kubernetes.io/bootstrapping=rbac-defaults are Kubernetes\' own and are skipped.',
-  ],
+  limitations: RULE_LIMITATIONS,
   references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   run(inventory) {
-    const index = rbacIndex(inventory);
     const findings: FindingDraft<'read'>[] = [];
-    for (const role of index.roles) {
-      const bindings = index.bindingsOf(role);
-      for (const rule of role.rules) {
-        const verbs = READ_VERBS.filter((verb) => ruleAllows(rule, { group: '', resource: 'secrets', verb }));
-        if (verbs.length === 0) continue;
-        const named = rule.resourceNames.length > 0;
-        const shownNames = rule.resourceNames.slice(0, MAX_LISTED_NAMES).join(', ');
-        const moreNames = rule.resourceNames.length - MAX_LISTED_NAMES;
-        findings.push({
-          messageId: 'read',
-          data: {
-            role: describeRef(role.resource),
-            verbs: verbs.join(', '),
-            names: named ? `only ${shownNames}${moreNames > 0 ? ` and ${moreNames} more` : ''}` : 'every Secret',
-            scope: describeScope(role, bindings),
-            rule: rule.index,
-            grantees: describeGrantees(bindings),
-          },
-          resource: role.resource,
-          path: rulePath(rule, 'verbs'),
-          ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : named ? { severity: 'medium' as const } : {}),
-        });
-      }
+    for (const { role, rule, bindings } of roleRules(inventory)) {
+      const verbs = READ_VERBS.filter((verb) => ruleAllows(rule, { group: '', resource: 'secrets', verb }));
+      if (verbs.length === 0) continue;
+      const named = rule.resourceNames.length > 0;
+      const shownNames = rule.resourceNames.slice(0, MAX_LISTED_NAMES).join(', ');
+      const moreNames = rule.resourceNames.length - MAX_LISTED_NAMES;
+      findings.push({
+        messageId: 'read',
+        data: {
+          role: describeRef(role.resource),
+          verbs: verbs.join(', '),
+          names: named ? `only ${shownNames}${moreNames > 0 ? ` and ${moreNames} more` : ''}` : 'every Secret',
+          scope: describeScope(role, bindings),
+          rule: rule.index,
+          grantees: describeGrantees(bindings),
+        },
+        resource: role.resource,
+        path: rulePath(rule, 'verbs'),
+        ...(grantsBroadly(bindings) ? { severity: 'critical' as const } : named ? { severity: 'medium' as const } : {}),
+      });
     }
     return findings;
   },

@@ -1,7 +1,7 @@
 import { describeRef } from '../../model/resource.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
-import { describeGrantees, grantsBroadly, rbacIndex, rulePath, type PolicyRule } from './policy.js';
+import { describeGrantees, grantsBroadly, rulePath, type PolicyRule , roleRules } from './policy.js';
 
 type WildcardField = 'verbs' | 'resources' | 'apiGroups' | 'nonResourceURLs';
 
@@ -22,22 +22,18 @@ export default defineCheck({
   ],
   references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   run(inventory) {
-    const index = rbacIndex(inventory);
     const findings: FindingDraft<'wildcard'>[] = [];
-    for (const role of index.roles) {
-      const bindings = index.bindingsOf(role);
-      for (const rule of role.rules) {
-        const fields = wildcardFields(rule);
-        if (fields.length === 0) continue;
-        const full = fields.includes('verbs') && fields.includes('resources') && fields.includes('apiGroups');
-        findings.push({
-          messageId: 'wildcard',
-          data: { role: describeRef(role.resource), fields: fields.join(', '), rule: rule.index, grantees: describeGrantees(bindings) },
-          resource: role.resource,
-          path: rulePath(rule, fields[0]),
-          ...((full && role.kind === 'ClusterRole') || grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
-        });
-      }
+    for (const { role, rule, bindings } of roleRules(inventory)) {
+      const fields = wildcardFields(rule);
+      if (fields.length === 0) continue;
+      const full = fields.includes('verbs') && fields.includes('resources') && fields.includes('apiGroups');
+      findings.push({
+        messageId: 'wildcard',
+        data: { role: describeRef(role.resource), fields: fields.join(', '), rule: rule.index, grantees: describeGrantees(bindings) },
+        resource: role.resource,
+        path: rulePath(rule, fields[0]),
+        ...((full && role.kind === 'ClusterRole') || grantsBroadly(bindings) ? { severity: 'critical' as const } : {}),
+      });
     }
     return findings;
   },

@@ -26,7 +26,7 @@ export interface AuditResult {
   outcomes: CheckOutcome[];
 }
 
-/** The whole audit, offline and without side effects: model, checks, suppressions, positions. */
+/** Runs the whole audit, offline and without side effects: model, checks, suppressions, positions. */
 export function audit(load: LoadResult, options: AuditOptions): AuditResult {
   const inventory = buildInventory(load);
   const locator = new Locator(load.sources);

@@ -4,7 +4,7 @@ import { formatPath, refOf, type PathSegment, type SourceRef } from '../model/re
 import { renderMessage } from './define.js';
 import type { Check, CheckContext, Finding, FindingDraft } from './types.js';
 
-/** How one check went: it ran, or it threw on input it did not expect (reported, never fatal). */
+/** Outcome of one check: it ran, or it threw on input it did not expect (reported, never fatal). */
 export interface CheckOutcome {
   id: string;
   status: 'ran' | 'failed';
@@ -42,6 +42,12 @@ export function runChecks(inventory: Inventory, checks: readonly Check[], contex
   return { findings, outcomes };
 }
 
+/** Orders by UTF-16 code units, as sorting paths for a stable report needs, not by locale. */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 interface PendingLine {
   finding: Finding;
   origin: SourceRef;
@@ -53,7 +59,7 @@ interface PendingLine {
  * findings is parsed for positions once and can be dropped before the next one is parsed.
  */
 function resolveLines(pending: PendingLine[], locator: Locator): void {
-  pending.sort((a, b) => (a.origin.file < b.origin.file ? -1 : a.origin.file > b.origin.file ? 1 : a.origin.documentIndex - b.origin.documentIndex));
+  pending.sort((a, b) => compareText(a.origin.file, b.origin.file) || a.origin.documentIndex - b.origin.documentIndex);
   for (const entry of pending) entry.finding.line = locator.lineOf(entry.origin, entry.path);
 }
 

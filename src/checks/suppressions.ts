@@ -59,7 +59,7 @@ export function isValidDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-/** A rule applies through the whole of its expiry day (UTC) and stops the day after. */
+/** Tells whether a rule has expired: it applies through the whole of its expiry day (UTC) and stops the day after. */
 export function isExpired(rule: SuppressionRule, now: Date): boolean {
   if (rule.expires === undefined) return false;
   return now.getTime() >= new Date(`${rule.expires}T00:00:00Z`).getTime() + 24 * 3600 * 1000;
@@ -81,7 +81,7 @@ function matchesResource(pattern: string | undefined, finding: Finding): boolean
 
 /**
  * Marks findings that a rule suppresses. An expired rule does not suppress: the finding
- * fires again and carries the expired rule so that the report can say so.
+ * fires again and carries the expired rule so that the report can show it.
  */
 export function applySuppressions(
   findings: Finding[],

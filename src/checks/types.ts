@@ -6,7 +6,7 @@ import type { PathSegment, Resource, ResourceRef, ValuesDocument } from '../mode
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Who answers for a finding under the shared security model. */
+/** Party responsible for a finding under the shared security model. */
 export const SIDES = ['chart', 'operator', 'shared'] as const;
 export type Side = (typeof SIDES)[number];
 
@@ -29,7 +29,7 @@ export interface CheckContext {
   profile?: ActiveProfile;
 }
 
-/** What a check returns; the runner adds the check's metadata and renders the message. */
+/** Finding as a check returns it; the runner adds the check's metadata and renders the message. */
 export interface FindingDraft<MessageId extends string = string> {
   messageId: MessageId;
   data?: Record<string, string | number>;
@@ -52,7 +52,7 @@ export interface CheckMeta<MessageId extends string = string> {
   id: `${Area}/${string}`;
   severity: Severity;
   side: Side;
-  /** What should hold, stated positively: "containers run as a non-root user". */
+  /** Condition that should be true, stated positively: "containers run as a non-root user". */
   description: string;
   /** Why it matters. */
   rationale: string;
@@ -60,7 +60,7 @@ export interface CheckMeta<MessageId extends string = string> {
   remediation: string;
   /** Message templates by id; `{{name}}` is replaced with `data.name`. */
   messages: Record<MessageId, string>;
-  /** What the check cannot see. */
+  /** Cases the check cannot see. */
   limitations?: string[];
   /** Documents the check is based on. */
   references?: string[];
@@ -74,10 +74,10 @@ export interface Check<MessageId extends string = string> extends CheckDefinitio
   area: Area;
 }
 
-/** Why a finding is not counted against `--fail-on`. */
+/** Reason and origin of a finding that is not counted against `--fail-on`. */
 export interface Suppression {
   reason: string;
-  /** `annotation` on the resource, or the config file that holds the entry. */
+  /** `annotation` on the resource, or the config file that contains the entry. */
   by: string;
   expires?: string;
 }

@@ -27,7 +27,7 @@ export function registerChecks(program: Command): void {
     });
 }
 
-/** The serialisable part of a check: everything but `run`. */
+/** Strips `run` from a check, leaving its serialisable metadata. */
 export function checkMetadata(check: Check): Omit<Check, 'run'> {
   const { run: _run, ...metadata } = check;
   return metadata;

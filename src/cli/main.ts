@@ -5,7 +5,7 @@ import { registerAudit } from './audit.js';
 import { registerChecks } from './checks.js';
 import { EXIT, UsageError } from './io.js';
 
-/** Runs the command line and returns the exit code; the only place that knows argv and exit codes. */
+/** Runs the command line and returns the exit code; the only code that handles argv and exit codes. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   let exitCode: number = EXIT.ok;

@@ -9,7 +9,7 @@ export function collect(value: string, previous: string[]): string[] {
 /** Checks that always run, so that a `--check` filter never hides input that could not be read. */
 const ALWAYS_RUN = new Set(['input/parse-error', 'input/invalid-object']);
 
-/** The checks named by `--check` (ids or `area/*`), plus the input checks above; every check when none is named. */
+/** Selects the checks named by `--check` (ids or `area/*`) plus the input checks above, or every check when none is named. */
 export function selectChecks(catalog: readonly Check[], patterns: string[]): readonly Check[] {
   if (patterns.length === 0) return catalog;
   const selected = new Set<Check>();

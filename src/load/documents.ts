@@ -135,7 +135,7 @@ export function parseDocument(document: DocumentText, filename: string): ParsedD
 
   try {
     // Duplicate keys stay an error (js-yaml's default): which value wins is not obvious to a reader.
-    // js-yaml 4.3 has its own depth limit (100 by default); ours is checked first and says more.
+    // js-yaml 4.3 has its own depth limit (100 by default). Ours is checked first and gives a clearer message.
     const value = yaml.load(document.text, { schema: KUBERNETES_SCHEMA, filename, listener, maxDepth: MAX_DEPTH + 1 } as yaml.LoadOptions);
     return { ok: true, value, document };
   } catch (error) {

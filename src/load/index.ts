@@ -113,7 +113,7 @@ function readFileOrThrow(file: string): string {
   }
 }
 
-/** Every manifest below a folder, sorted so that output is stable; chart folders are left to helm. */
+/** Lists every manifest below a folder, sorted so that output is stable; chart folders are left to helm. */
 function manifestFiles(folder: string, onNote?: (message: string) => void): string[] {
   const files: string[] = [];
   const walk = (current: string) => {

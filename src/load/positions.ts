@@ -14,7 +14,7 @@ export class Locator {
 
   constructor(private readonly sources: ReadonlyMap<string, string>) {}
 
-  /** The 1-based line of `path` in the document, or of its deepest ancestor that exists. */
+  /** Returns the 1-based line of `path` in the document, or of its deepest ancestor that exists. */
   lineOf(source: SourceRef, path: readonly PathSegment[]): number {
     const fullPath = [...(source.itemPath ?? []), ...path];
     if (fullPath.length === 0) return source.line;

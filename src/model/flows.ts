@@ -13,7 +13,7 @@ export type FlowSource =
   | { type: 'ingress-controller' }
   | { type: 'clients'; namespace: string };
 
-/** The server end as the client names it; `chart` is set when rampart knows the server's chart. */
+/** The server end as the client names it; `chart` is set when a profile of the server's chart exists. */
 export interface FlowTarget {
   service: string;
   namespace: string;
@@ -51,9 +51,9 @@ export function describeDestination(flow: Flow): string {
 }
 
 /**
- * Infers the flows the install needs: Services named in a workload's env, args and
- * ConfigMaps; Ingress backends; peers of clustered servers; and, for a backing server whose
- * clients are not in the input, a flow from its unnamed clients.
+ * Infers the flows the install needs from four sources. These are Services named in a
+ * workload's env, args and ConfigMaps, Ingress backends, and peers of clustered servers.
+ * A backing server whose clients are not in the input also gets a flow from its unnamed clients.
  */
 export function inferFlows(inventory: Inventory): Flow[] {
   const flows: Flow[] = [];
@@ -125,7 +125,7 @@ export function inferFlows(inventory: Inventory): Flow[] {
   return flows;
 }
 
-/** A controller with `replicas: 0` runs no pods, so nothing connects to it. */
+/** Tells whether a controller has `replicas: 0`: it runs no pods, so nothing connects to it. */
 function isScaledToZero(workload: Workload): boolean {
   const spec = workload.resource.body.spec;
   return isRecord(spec) && spec.replicas === 0;
@@ -138,7 +138,7 @@ function isChartHelper(client: Workload, server: Workload): boolean {
 }
 
 /**
- * The platform's backing Services by the names clients use (`platform-nats`, also with
+ * Resolves a host to one of the platform's backing Services by the names clients use (`platform-nats`, also with
  * `.howso`, `.howso.svc` and `.howso.svc.cluster.local`), for clients whose servers were
  * rendered from another chart that is not in the input.
  */
@@ -164,7 +164,7 @@ function flowToAbsentServer(absent: NonNullable<ServiceReference['absent']>, por
   };
 }
 
-/** Every name a Service answers to in cluster DNS, mapped to the Service. */
+/** Maps every name a Service resolves by in cluster DNS to the Service. */
 function serviceHostIndex(services: ServiceInfo[]): Map<string, ServiceInfo[]> {
   const index = new Map<string, ServiceInfo[]>();
   const put = (host: string, service: ServiceInfo) => {
@@ -302,7 +302,7 @@ function guessAppProtocol(port: ServicePort): AppProtocol {
 
 const cache = new WeakMap<Inventory, Flow[]>();
 
-/** The flows of an Inventory, inferred once and shared by every check that reads them. */
+/** Returns the flows of an Inventory, inferred once and shared by every check that reads them. */
 export function flowsOf(inventory: Inventory): Flow[] {
   let flows = cache.get(inventory);
   if (!flows) {

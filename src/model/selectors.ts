@@ -59,7 +59,7 @@ export function matchesSelector(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
-/** A Service-style selector (a plain map): an empty one selects nothing, unlike a LabelSelector. */
+/** Matches a Service-style selector (a plain map); an empty one selects nothing, unlike a LabelSelector. */
 export function matchesServiceSelector(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   const entries = Object.entries(selector);
   if (entries.length === 0) return false;

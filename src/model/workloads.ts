@@ -101,7 +101,7 @@ function follow(value: unknown, path: PathSegment[]): unknown {
   return current;
 }
 
-/** The controller named by a Pod's or ReplicaSet's ownerReferences, if any. */
+/** Finds the controller named by a Pod's or ReplicaSet's ownerReferences, if any. */
 export function controllerOf(resource: Resource): { kind: string; name: string } | undefined {
   const references = list(record(resource.body.metadata).ownerReferences);
   for (const reference of references) {

@@ -105,7 +105,7 @@ export function rulePath(kind: 'ingress' | 'egress', rule: PolicyRule, peer?: Pe
 
 const cache = new WeakMap<Inventory, NetworkPolicyInfo[]>();
 
-/** Every NetworkPolicy of the Inventory, parsed once. */
+/** Returns every NetworkPolicy of the Inventory, parsed once. */
 export function networkPolicies(inventory: Inventory): NetworkPolicyInfo[] {
   let policies = cache.get(inventory);
   if (!policies) {

@@ -2,7 +2,7 @@ import { isRecord, list, record, text } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ContainerInfo, Workload } from '../model/workloads.js';
 
-/** The literal value of an env variable in any container of the workload, with the container. */
+/** Finds the literal value of an env variable in any container of the workload, with the container. */
 export function envValue(workload: Workload, name: string): { value: string; container: ContainerInfo } | undefined {
   for (const container of workload.containers) {
     for (const entry of list(container.container.env)) {
@@ -12,7 +12,7 @@ export function envValue(workload: Workload, name: string): { value: string; con
   return undefined;
 }
 
-/** The image's repository without registry or tag: `docker.io/bitnami/postgresql:17` → `bitnami/postgresql`. */
+/** Strips registry, tag and digest from an image reference: `docker.io/bitnami/postgresql:17` → `bitnami/postgresql`. */
 export function imageRepository(image: string): string {
   const withoutDigest = image.split('@')[0];
   const lastColon = withoutDigest.lastIndexOf(':');
@@ -30,7 +30,7 @@ export function appName(workload: Workload): string | undefined {
   return workload.podLabels['app.kubernetes.io/name'] ?? workload.resource.labels['app.kubernetes.io/name'];
 }
 
-/** Container ports of the workload's main containers. */
+/** Lists the container ports of the workload's main containers. */
 export function containerPorts(workload: Workload): { name?: string; port: number; protocol: string }[] {
   const ports: { name?: string; port: number; protocol: string }[] = [];
   for (const container of workload.containers) {
@@ -45,7 +45,7 @@ export function containerPorts(workload: Workload): { name?: string; port: numbe
   return ports;
 }
 
-/** Text of the ConfigMaps the workload mounts or reads env from, by ConfigMap name and key. */
+/** Collects the text of the ConfigMaps the workload mounts or reads env from, by ConfigMap name and key. */
 export function configMapTexts(workload: Workload, inventory: Inventory): { configMap: string; key: string; value: string }[] {
   const names = new Set<string>();
   for (const volume of list(workload.podSpec.volumes)) {
@@ -77,7 +77,7 @@ export function configMapTexts(workload: Workload, inventory: Inventory): { conf
   return texts;
 }
 
-/** Mount paths of Secret volumes in the main containers, by secret name. */
+/** Lists the mount paths of Secret volumes in the main containers, by secret name. */
 export function secretMounts(workload: Workload): { secretName: string; mountPath: string }[] {
   const secretByVolume = new Map<string, string>();
   for (const volume of list(workload.podSpec.volumes)) {

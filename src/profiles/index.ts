@@ -7,7 +7,7 @@ import type { BackingChart } from './types.js';
 
 export const BACKING_CHARTS: readonly BackingChart[] = [nats, postgresql, redis, minio];
 
-/** The backing chart whose server this workload is, if any. */
+/** Finds the backing chart whose server this workload is, if any. */
 export function backingChartOf(workload: Workload): BackingChart | undefined {
   return BACKING_CHARTS.find((chart) => chart.isServer(workload));
 }

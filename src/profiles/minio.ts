@@ -18,7 +18,7 @@ export const minio: BackingChart = {
     { port: MINIO_CONSOLE_PORT, name: 'http-console', appProtocol: 'http', serverSpeaksFirst: false, peer: false },
   ],
   tls(workload): ServerTls {
-    // MinIO serves HTTPS only, on every port, when its certs folder holds public.crt and private.key.
+    // MinIO serves HTTPS only, on every port, when its certs folder contains public.crt and private.key.
     const mount = secretMounts(workload).find((entry) => /\/certs\/?$/.test(entry.mountPath) || entry.mountPath.includes('/certs'));
     const scheme = envValue(workload, 'MINIO_SCHEME');
     if (mount) return { mode: 'required', verifiesClients: false, evidence: [`Secret ${mount.secretName} mounted at ${mount.mountPath}`] };

@@ -10,7 +10,7 @@ export const NATS_MONITOR_PORT = 8222;
 
 /**
  * The server configuration the nats-io/k8s chart renders into its ConfigMap (`nats.conf`).
- * Since chart 1.0 it looks like JSON but holds NATS-only tokens such as `10Gi` and
+ * Since chart 1.0 it looks like JSON but contains NATS-only tokens such as `10Gi` and
  * `$SERVER_NAME`, so it is read with a small scanner of NATS config syntax, not JSON.parse.
  */
 export function natsConfig(workload: Workload, inventory: Inventory): Record<string, unknown> | undefined {
@@ -55,7 +55,10 @@ export function scanNatsConfig(source: string): Record<string, unknown> {
     if (pendingKey === undefined) {
       pendingKey = value;
     } else {
-      stack[stack.length - 1][pendingKey] = value === 'true' ? true : value === 'false' ? false : value;
+      let scalar: string | boolean = value;
+      if (value === 'true') scalar = true;
+      if (value === 'false') scalar = false;
+      stack[stack.length - 1][pendingKey] = scalar;
       pendingKey = undefined;
     }
   }
@@ -84,7 +87,8 @@ export const nats: BackingChart = {
   tls(workload, inventory, port): ServerTls {
     const config = natsConfig(workload, inventory);
     if (!config) return { mode: 'off', verifiesClients: false, evidence: ['no NATS server configuration found in a mounted ConfigMap'] };
-    const block = port === NATS_CLUSTER_PORT ? (isRecord(config.cluster) ? config.cluster.tls : undefined) : config.tls;
+    const scope = port === NATS_CLUSTER_PORT ? config.cluster : config;
+    const block = isRecord(scope) ? scope.tls : undefined;
     const where = port === NATS_CLUSTER_PORT ? 'cluster.tls' : 'tls';
     if (!isRecord(block)) return { mode: 'off', verifiesClients: false, evidence: [`the NATS configuration has no ${where} block`] };
     const verifies = block.verify === true || block.verify_and_map === true;

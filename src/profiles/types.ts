@@ -1,16 +1,16 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Workload } from '../model/workloads.js';
 
-/** Application protocols rampart tells apart on a flow. */
+/** Application protocols rampart distinguishes on a flow. */
 export type AppProtocol = 'nats' | 'postgres' | 'redis' | 's3' | 'http' | 'https' | 'dns' | 'tcp';
 
-/** How a server treats TLS as rendered. */
+/** TLS behaviour of a server as rendered. */
 export interface ServerTls {
   /** `required`: plaintext is refused; `optional`: TLS is offered but plaintext still accepted; `off`. */
   mode: 'required' | 'optional' | 'off';
-  /** True when the server also asks clients for certificates (mutual TLS). */
+  /** True when the server also requires client certificates (mutual TLS). */
   verifiesClients: boolean;
-  /** What the verdict rests on, e.g. "POSTGRESQL_ENABLE_TLS=yes in container postgresql". */
+  /** Facts behind the verdict, e.g. "POSTGRESQL_ENABLE_TLS=yes in container postgresql". */
   evidence: string[];
 }
 
@@ -24,7 +24,7 @@ export interface ServerPort {
   peer: boolean;
 }
 
-/** What rampart knows of one backing chart: how to recognise its server and read its TLS settings. */
+/** Profile of one backing chart: how to recognise its server and read its TLS settings. */
 export interface BackingChart {
   id: 'nats' | 'postgres' | 'redis' | 'minio';
   /** The chart, for messages: "nats-io/k8s nats". */
@@ -43,7 +43,7 @@ export interface BackingChart {
   tlsValues: string;
 }
 
-/** What a client's configuration shows about one connection. */
+/** Client settings that bear on one connection. */
 export interface ClientView {
   /** URL scheme of the address the client uses, when it has one. */
   scheme?: string;

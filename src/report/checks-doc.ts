@@ -7,7 +7,7 @@ export function renderChecksDoc(catalog: readonly Check[]): string {
     '',
     '<!-- Generated from the catalog by `npm run docs`; do not edit by hand. -->',
     '',
-    `rampart runs ${catalog.length} checks. Each states what should hold; a finding says where it does not.`,
+    `rampart runs ${catalog.length} checks. Each states a condition that should be true, and a finding shows where it is not.`,
     'The side says who answers for it under the shared security model: the `chart` vendor, the cluster `operator`, or both (`shared`).',
     '',
     '| id | severity | side | holds when |',

@@ -47,7 +47,7 @@ function formatFinding(finding: Finding, colors: Colors): string[] {
   return out;
 }
 
-/** What was audited and with which profile, so that an empty report is not mistaken for a clean one. */
+/** States what was audited and with which profile, so that an empty report is not mistaken for a clean one. */
 function auditedLine(result: ReportInput['result']): string {
   const { resources, values } = result.inventory;
   const profile = result.profile ? `, profile ${result.profile.name} (${result.profile.detected ? 'detected' : 'requested'})` : ', no product profile';

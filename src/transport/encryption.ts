@@ -48,14 +48,15 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   if (chart) {
     const tls = chart.tls(flow.destination, inventory, flow.port);
     evidence.push(...tls.evidence);
-    const verdict: Verdict = tls.mode === 'required' ? 'tls' : tls.mode === 'optional' ? 'tls-optional' : 'plaintext';
+    const verdicts: Record<ServerTls['mode'], Verdict> = { required: 'tls', optional: 'tls-optional', off: 'plaintext' };
+    const verdict = verdicts[tls.mode];
     return { flow, verdict, client, server, tls, evidence };
   }
   if (flow.appProtocol === 'https') return { flow, verdict: 'tls', client, server, evidence: [...evidence, `port ${flow.port} serves HTTPS`] };
   return { flow, verdict: 'plaintext', client, server, evidence };
 }
 
-/** A server that is not in the input is meshed if its namespace injects, as far as the input shows. */
+/** Returns the server's mesh membership; a server not in the input is taken to follow its namespace's injection. */
 function serverMesh(flow: Flow, inventory: Inventory): MeshMembership {
   if (flow.destination) return meshOfWorkload(flow.destination, inventory);
   const namespace = inventory.namespaces.get(flow.target.namespace);
@@ -103,7 +104,7 @@ function skippedByLinkerd(flow: Flow): string | undefined {
 
 const cache = new WeakMap<Inventory, FlowEncryption[]>();
 
-/** The encryption map: every inferred flow with its verdict, computed once per Inventory. */
+/** Builds the encryption map: every inferred flow with its verdict, once per Inventory. */
 export function encryptionMap(inventory: Inventory): FlowEncryption[] {
   let map = cache.get(inventory);
   if (!map) {

@@ -12,7 +12,7 @@ export interface MeshMembership {
 const NOT_MESHED: MeshMembership = { evidence: 'no mesh injection on the namespace or the pod template' };
 
 /**
- * Whether the pods of a workload get a mesh proxy. Linkerd: `linkerd.io/inject` on the pod
+ * Decides whether the pods of a workload get a mesh proxy. Linkerd: `linkerd.io/inject` on the pod
  * template overrides the namespace's (https://linkerd.io/2/features/proxy-injection/). Istio:
  * the pod label `sidecar.istio.io/inject` overrides the namespace label `istio-injection` or
  * `istio.io/rev`; ambient mode comes from `istio.io/dataplane-mode` on the namespace or pod.
@@ -37,7 +37,7 @@ export function meshOfWorkload(workload: Workload, inventory: Inventory): MeshMe
   return fromNamespace;
 }
 
-/** Mesh injection set on a namespace, for its workloads and for clients outside the input. */
+/** Reads the mesh injection set on a namespace, for its workloads and for clients outside the input. */
 export function meshOfNamespace(namespace: NamespaceInfo): MeshMembership {
   const linkerd = namespace.annotations['linkerd.io/inject'];
   if (linkerd === 'enabled') return { mesh: 'linkerd', evidence: `namespace ${namespace.name} has linkerd.io/inject: enabled` };
@@ -49,7 +49,7 @@ export function meshOfNamespace(namespace: NamespaceInfo): MeshMembership {
   return { evidence: `namespace ${namespace.name} enables no mesh injection` };
 }
 
-/** Ports listed in a Linkerd ports annotation: "4222,6222" or ranges "4000-4100". */
+/** Parses the ports of a Linkerd ports annotation: "4222,6222" or ranges "4000-4100". */
 export function parsePortList(value: string | undefined): { from: number; to: number }[] {
   if (!value) return [];
   const ranges: { from: number; to: number }[] = [];

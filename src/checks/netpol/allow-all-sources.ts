@@ -1,4 +1,4 @@
-import { isAnySource, networkPolicies, rulePath, type PolicyRule } from '../../netpol/policy.js';
+import { isAnySource, networkPolicies, rulePath, type Peer, type PolicyRule } from '../../netpol/policy.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
 
@@ -25,7 +25,7 @@ export default defineCheck({
           data: {
             rule: rule.index,
             policy: `${policy.namespace}/${policy.resource.name}`,
-            sources: peer?.type === 'ipBlock' ? `every address (${peer.cidr})` : peer ? 'every pod of every namespace' : 'every source (the rule has no from)',
+            sources: describeSources(peer),
             ports: describePorts(rule),
           },
           resource: policy.resource,
@@ -37,6 +37,12 @@ export default defineCheck({
     return findings;
   },
 });
+
+function describeSources(peer: Peer | undefined): string {
+  if (!peer) return 'every source (the rule has no from)';
+  if (peer.type === 'ipBlock') return `every address (${peer.cidr})`;
+  return 'every pod of every namespace';
+}
 
 function describePorts(rule: PolicyRule): string {
   if (!rule.ports) return 'every port';

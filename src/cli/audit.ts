@@ -6,7 +6,7 @@ import { loadConfig } from '../load/config.js';
 import { loadInputs } from '../load/index.js';
 import { InputError } from '../load/problems.js';
 import { PROFILE_NAMES, type ProfileRequest } from '../profiles/select.js';
-import { FORMATS, REPORTERS } from '../report/index.js';
+import { FORMATS, REPORTERS, reportChunks } from '../report/index.js';
 import { failedChecks } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { assertOutputWritable, EXIT, note, readStdin, UsageError, useColor, writeResult } from './io.js';
@@ -76,7 +76,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
         profile: flags.profile as ProfileRequest,
       });
 
-      const report = REPORTERS[flags.format]({
+      const report = reportChunks(flags.format, {
         result,
         checks,
         toolVersion: VERSION,

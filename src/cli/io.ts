@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { InputError } from '../load/problems.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -24,19 +24,29 @@ export function assertOutputWritable(output: string | undefined, force: boolean)
   if (stat.isFile() && !force) throw new UsageError(`${output} already exists; use --force to overwrite it`);
 }
 
-/** Writes results to stdout or to a file; an existing file is kept unless `force` is set. */
-export function writeResult(output: string | undefined, text: string, force: boolean): void {
+/**
+ * Writes results, given as one text or as pieces, to stdout or to a file; an existing file is
+ * kept unless `force` is set. Writes to files and to pipes and terminals on Linux are
+ * synchronous in Node, so pieces are not queued in memory.
+ */
+export function writeResult(output: string | undefined, text: string | Iterable<string>, force: boolean): void {
+  const pieces = typeof text === 'string' ? [text] : text;
   if (output === undefined || output === '-') {
-    process.stdout.write(text);
+    for (const piece of pieces) process.stdout.write(piece);
     return;
   }
   assertOutputWritable(output, force);
+  let descriptor: number | undefined;
   try {
-    writeFileSync(output, text);
+    descriptor = openSync(output, 'w');
+    for (const piece of pieces) writeSync(descriptor, piece);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
     const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
     throw new UsageError(`cannot write --output ${output}: ${reason}`);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
 }
 

@@ -6,6 +6,7 @@ import { renderChart } from './helm.js';
 import { createKindRegistry, type KindRegistry } from './kinds.js';
 import { classifyDocuments, registerCustomKinds, toResources, type Classified } from './objects.js';
 import { InputError, type InputProblem } from './problems.js';
+import { SourceTexts } from './sources.js';
 
 export interface LoadOptions {
   /** Namespace for namespaced objects that name none, as `kubectl apply -n` (default `default`). */
@@ -24,8 +25,8 @@ export interface LoadResult {
   resources: Resource[];
   values: ValuesDocument[];
   problems: InputProblem[];
-  /** Text of every file read, by the name findings use, for finding lines lazily. */
-  sources: Map<string, string>;
+  /** Text of every input, by the name findings use, for finding lines lazily. */
+  sources: SourceTexts;
   kinds: KindRegistry;
 }
 
@@ -35,17 +36,24 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 /** Loads every input into Resources, values documents and input problems. */
 export async function loadInputs(inputs: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const classified: Classified = { objects: [], values: [], problems: [] };
-  const sources = new Map<string, string>();
+  const sources = new SourceTexts();
   const namespace = options.namespace ?? 'default';
 
   const readText = (file: string, text: string, extra: { chart?: string } = {}) => {
-    sources.set(file, text);
     classifyDocuments(parseText(text, file), file, extra, classified);
+  };
+  const readVirtual = (file: string, text: string, extra: { chart?: string } = {}) => {
+    sources.keep(file, text);
+    readText(file, text, extra);
+  };
+  const readDiskFile = (file: string) => {
+    sources.rememberFile(file);
+    readText(file, readFileOrThrow(file));
   };
 
   for (const file of options.valuesFiles ?? []) {
     const text = readFileOrThrow(file);
-    sources.set(file, text);
+    sources.rememberFile(file);
     for (const parsed of parseText(text, file)) {
       if (!parsed.ok) {
         classified.problems.push({ code: 'parse-error', message: parsed.message, file, line: parsed.line, documentIndex: parsed.document.index });
@@ -59,7 +67,7 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
   for (const input of inputs) {
     if (input === '-') {
       if (!options.readStdin) throw new InputError('reading standard input is not available here');
-      readText('<stdin>', await options.readStdin());
+      readVirtual('<stdin>', await options.readStdin());
       continue;
     }
     if (!existsSync(input)) throw new InputError(`input not found: ${input}`);
@@ -72,14 +80,14 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
         set: options.set ?? [],
         ...(options.helmBinary ? { binary: options.helmBinary } : {}),
       });
-      for (const file of rendered) readText(file.file, file.text, { chart: input });
+      for (const file of rendered) readVirtual(file.file, file.text, { chart: input });
       continue;
     }
     if (stat.isDirectory()) {
-      for (const file of manifestFiles(input, options.onNote)) readText(file, readFileOrThrow(file));
+      for (const file of manifestFiles(input, options.onNote)) readDiskFile(file);
       continue;
     }
-    readText(input, readFileOrThrow(input));
+    readDiskFile(input);
   }
 
   const kinds = createKindRegistry();

@@ -1,62 +1,136 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import yaml from 'js-yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { PathSegment, SourceRef } from '../model/resource.js';
 import { splitDocuments, type DocumentText } from './documents.js';
+import { KUBERNETES_SCHEMA } from './yaml-schema.js';
+
+/** Lines inside one document: the 0-based line of a path, or of its deepest ancestor that exists. */
+export type PositionIndex = (path: readonly PathSegment[]) => number | undefined;
 
 /**
- * Finds the line of a path inside a loaded document. Loading uses js-yaml, which keeps no
- * positions, so the `yaml` parser reads again only the documents that have findings.
+ * Finds the line of a path inside a loaded document. Loading keeps no positions, so only the
+ * documents that have findings are read again: with js-yaml and a listener that notes where
+ * each key and item starts, or, for the few shapes that listener cannot follow, with `yaml`.
  */
 export class Locator {
-  private readonly documents = new Map<string, DocumentText[]>();
-  // Only the last parsed document is kept: callers ask document by document, and keeping
-  // every parsed document of a large install costs gigabytes.
-  private last: { key: string; entry: { document: Document; lines: LineCounter } | null } | undefined;
+  // Only the last file's split and the last document's positions are kept, because lines
+  // are resolved file by file and document by document; keeping every parsed document of a
+  // large install costs gigabytes.
+  private split: { file: string; documents: DocumentText[] } | undefined;
+  private last: { key: string; positions: PositionIndex | undefined } | undefined;
 
-  constructor(private readonly sources: ReadonlyMap<string, string>) {}
+  constructor(private readonly sources: { get(file: string): string | undefined }) {}
 
   /** Returns the 1-based line of `path` in the document, or of its deepest ancestor that exists. */
   lineOf(source: SourceRef, path: readonly PathSegment[]): number {
     const fullPath = [...(source.itemPath ?? []), ...path];
     if (fullPath.length === 0) return source.line;
-    const entry = this.parse(source);
-    if (!entry) return source.line;
     const documentText = this.documentsOf(source.file)[source.documentIndex];
+    if (!documentText) return source.line;
+    const line = this.positionsOf(source, documentText)?.(fullPath);
+    return line === undefined ? source.line : documentText.startLine + line;
+  }
 
-    let node: unknown = entry.document.contents;
+  private documentsOf(file: string): DocumentText[] {
+    if (this.split?.file !== file) this.split = { file, documents: splitDocuments(this.sources.get(file) ?? '') };
+    return this.split.documents;
+  }
+
+  private positionsOf(source: SourceRef, documentText: DocumentText): PositionIndex | undefined {
+    const key = `${source.file}\u0000${source.documentIndex}`;
+    if (this.last?.key !== key) this.last = { key, positions: jsYamlPositions(documentText.text) ?? yamlPositions(documentText.text) };
+    return this.last.positions;
+  }
+}
+
+interface NodePositions {
+  /** Line of each mapping key, with the value it leads to. */
+  keys?: Map<string, number>;
+  /** Line of each sequence item. */
+  items?: number[];
+}
+
+interface OpenNode {
+  line: number;
+  children: { line: number; result: unknown }[];
+}
+
+/**
+ * Indexes key and item lines by listening to js-yaml while it parses. js-yaml reports each
+ * node when it opens and closes but not its role, so the children of a mapping are taken as
+ * key, value, key, value. Returns undefined when the events do not fit that reading (an empty
+ * block sequence entry, a flow mapping key without value), and the caller uses `yaml`.
+ */
+export function jsYamlPositions(text: string): PositionIndex | undefined {
+  const positions = new WeakMap<object, NodePositions>();
+  const stack: OpenNode[] = [];
+  let consistent = true;
+
+  const listener = (event: 'open' | 'close', state: { result: unknown; line: number }) => {
+    if (event === 'open') {
+      stack.push({ line: state.line, children: [] });
+      return;
+    }
+    const node = stack.pop();
+    if (!node) return;
+    const result = state.result;
+    stack[stack.length - 1]?.children.push({ line: node.line, result });
+    if (typeof result !== 'object' || result === null || positions.has(result)) return;
+
+    if (Array.isArray(result)) {
+      if (node.children.length !== result.length) consistent = false;
+      positions.set(result, { items: node.children.map((child) => child.line) });
+      return;
+    }
+    const keys = new Map<string, number>();
+    if (node.children.length % 2 !== 0) consistent = false;
+    for (let index = 0; index + 1 < node.children.length; index += 2) {
+      const key = String(node.children[index].result);
+      if (key !== '<<' && !(key in result)) consistent = false;
+      if (!keys.has(key)) keys.set(key, node.children[index].line);
+    }
+    positions.set(result, { keys });
+  };
+
+  let root: unknown;
+  try {
+    root = yaml.load(text, { schema: KUBERNETES_SCHEMA, listener, maxDepth: 1000 } as yaml.LoadOptions);
+  } catch {
+    return undefined;
+  }
+  if (!consistent) return undefined;
+
+  return (path) => {
+    let current: unknown = root;
+    let line: number | undefined;
+    for (const segment of path) {
+      if (typeof current !== 'object' || current === null) break;
+      const entry = positions.get(current);
+      const next = typeof segment === 'number' ? entry?.items?.[segment] : entry?.keys?.get(segment);
+      if (next === undefined) break;
+      line = next;
+      current = (current as Record<string | number, unknown>)[segment];
+    }
+    return line;
+  };
+}
+
+/** Indexes lines with the `yaml` parser, which keeps every node's offset; slower, but exact for every shape. */
+export function yamlPositions(text: string): PositionIndex {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false });
+  return (path) => {
+    let node: unknown = document.contents;
     let offset: number | undefined;
-    for (const segment of fullPath) {
+    for (const segment of path) {
       const child = childOf(node, segment);
       if (!child) break;
       if (child.keyOffset !== undefined) offset = child.keyOffset;
       else if (child.node?.range) offset = child.node.range[0];
       node = child.node;
     }
-    if (offset === undefined) return source.line;
-    return documentText.startLine + entry.lines.linePos(offset).line - 1;
-  }
-
-  private documentsOf(file: string): DocumentText[] {
-    let documents = this.documents.get(file);
-    if (!documents) {
-      documents = splitDocuments(this.sources.get(file) ?? '');
-      this.documents.set(file, documents);
-    }
-    return documents;
-  }
-
-  private parse(source: SourceRef) {
-    const key = `${source.file}\u0000${source.documentIndex}`;
-    if (this.last?.key === key) return this.last.entry ?? undefined;
-    const documentText = this.documentsOf(source.file)[source.documentIndex];
-    let entry: { document: Document; lines: LineCounter } | null = null;
-    if (documentText) {
-      const lines = new LineCounter();
-      const document = parseDocument(documentText.text, { lineCounter: lines, version: '1.1', uniqueKeys: false });
-      entry = { document, lines };
-    }
-    this.last = { key, entry };
-    return entry ?? undefined;
-  }
+    return offset === undefined ? undefined : lines.linePos(offset).line - 1;
+  };
 }
 
 function childOf(node: unknown, segment: PathSegment): { node: Node | undefined; keyOffset?: number } | undefined {

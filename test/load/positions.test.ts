@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { splitDocuments } from '../../src/load/documents.js';
+import { jsYamlPositions, yamlPositions } from '../../src/load/positions.js';
+import { KUBERNETES_SCHEMA } from '../../src/load/yaml-schema.js';
+import type { PathSegment } from '../../src/model/resource.js';
+import { CORPUS, ROOT } from '../support/audit.js';
+
+function yamlFiles(folder: string): string[] {
+  const files: string[] = [];
+  for (const name of readdirSync(folder)) {
+    const full = path.join(folder, name);
+    if (statSync(full).isDirectory()) files.push(...yamlFiles(full));
+    else if (/\.ya?ml$/.test(name)) files.push(full);
+  }
+  return files;
+}
+
+/** Every path to a key or item of the value, as far as a checker would ask. */
+function allPaths(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  if (prefix.length > 14 || typeof value !== 'object' || value === null) return out;
+  const entries: [PathSegment, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  for (const [segment, child] of entries) {
+    const next = [...prefix, segment];
+    out.push(next);
+    allPaths(child, next, out);
+  }
+  return out;
+}
+
+const folders = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'checks'), path.join(CORPUS, 'realworld'), path.join(CORPUS, 'netpol')];
+
+describe('line index from js-yaml events', () => {
+  it('agrees with the yaml parser on every path', () => {
+    let compared = 0;
+    let fallbacks = 0;
+    for (const folder of folders) {
+      for (const file of yamlFiles(folder)) {
+        for (const document of splitDocuments(readFileSync(file, 'utf8'))) {
+          let value: unknown;
+          try {
+            value = yaml.load(document.text, { schema: KUBERNETES_SCHEMA });
+          } catch {
+            continue;
+          }
+          const fast = jsYamlPositions(document.text);
+          if (!fast) {
+            fallbacks++;
+            continue;
+          }
+          const exact = yamlPositions(document.text);
+          for (const route of allPaths(value)) {
+            expect(fast(route), `${file} document ${document.index} at ${route.join('.')}`).toBe(exact(route));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect(fallbacks).toBeLessThan(10);
+  });
+
+  it('falls back for an empty sequence entry', () => {
+    expect(jsYamlPositions('list:\n-\n- a\n')).toBeUndefined();
+    expect(yamlPositions('list:\n-\n- a\n')(['list', 1])).toBe(2);
+  });
+
+  it('stops at the deepest existing ancestor', () => {
+    const positions = jsYamlPositions('spec:\n  containers:\n  - name: a\n    image: x\n');
+    expect(positions?.(['spec', 'containers', 0, 'securityContext', 'privileged'])).toBe(2);
+    expect(positions?.(['spec', 'containers', 0, 'image'])).toBe(3);
+  });
+
+  it('finds keys behind flow collections and merges', () => {
+    const text = 'base: &b {a: 1}\nitem:\n  <<: *b\n  c: [x, {d: 2}]\n';
+    const positions = jsYamlPositions(text);
+    expect(positions?.(['item', 'c', 1, 'd'])).toBe(yamlPositions(text)(['item', 'c', 1, 'd']));
+    expect(positions?.(['item', 'a'])).toBe(yamlPositions(text)(['item', 'a']));
+  });
+});

@@ -21,6 +21,12 @@ export async function main(argv: string[]): Promise<number> {
   registerChecks(program);
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 
+  if (argv.length === 0) {
+    // No command is a usage error, not a request for help: scripts must see it fail.
+    process.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -72,6 +72,8 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
     }
     if (!existsSync(input)) throw new InputError(`input not found: ${input}`);
     const stat = statSync(input);
+    // A device such as /dev/zero never ends; pipes and process substitution are fine.
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new InputError(`${input} is a device, not a file; give a file, a folder or "-"`);
     if (isChart(input, stat.isDirectory())) {
       const rendered = renderChart(input, {
         release: options.release ?? 'release-name',
@@ -88,6 +90,11 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
       continue;
     }
     readDiskFile(input);
+  }
+
+  const renderedCharts = inputs.some((input) => input !== '-' && isChart(input, existsSync(input) && statSync(input).isDirectory()));
+  if (!renderedCharts && ((options.set?.length ?? 0) > 0 || options.release !== undefined)) {
+    options.onNote?.('--set and --release apply only to charts, and no input is a chart');
   }
 
   const kinds = createKindRegistry();

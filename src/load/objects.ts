@@ -57,7 +57,10 @@ function addObject(value: Json, source: SourceRef, itemPath: PathSegment[], out:
 
   const kind = text(value.kind);
   const apiVersion = text(value.apiVersion);
-  if (!kind) return fail(value.kind === undefined ? 'object has no kind' : 'kind is not a string');
+  if (!kind) {
+    if (value.kind === undefined) return fail('object has no kind');
+    return fail(value.kind === '' ? 'kind is empty' : 'kind is not a string');
+  }
   if (!apiVersion) return fail(`${kind} has no apiVersion`);
 
   if (kind.endsWith('List') && Array.isArray(value.items)) {

@@ -86,3 +86,37 @@ describe('hostile input in the model', () => {
     expect(finding?.suppressed).toBeUndefined();
   });
 });
+
+describe('command-line edges', () => {
+  it('no command is a usage error', () => {
+    const run = runCli([], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Usage: rampart');
+  });
+
+  it('a device is not an input', () => {
+    const run = runCli(['audit', '/dev/zero'], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is a device');
+  });
+
+  it('lists the checks of an area', () => {
+    const run = runCli(['checks', 'netpol'], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('netpol/no-default-deny');
+    expect(run.stdout).not.toContain('pss/');
+  });
+
+  it('notes --set without a chart', () => {
+    const run = runCli(['audit', '--set', 'a=b', '--check', 'input/*', file('plain.yaml', privilegedPod)], { cwd: folder });
+    expect(run.stderr).toContain('--set and --release apply only to charts');
+  });
+
+  it('gives an alias bomb its own fix', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 8; level++) levels.push(`l${level}: &l${level} [${Array(10).fill(level === 1 ? '*a' : `*l${level - 1}`).join(', ')}]`);
+    const result = await auditFiles([file('bomb.yaml', levels.join('\n') + '\n')]);
+    const finding = result.findings.find((entry) => entry.checkId === 'input/parse-error');
+    expect(finding?.remediation).toContain('aliases');
+  });
+});

@@ -16,6 +16,15 @@ export default defineCheck({
         messageId: 'parse' as const,
         data: { document: problem.documentIndex + 1, reason: problem.message },
         location: { file: problem.file, line: problem.line },
+        fix: fixFor(problem.message),
       }));
   },
 });
+
+/** Returns a fix that fits the kind of parse failure; refused documents are not syntax errors. */
+function fixFor(reason: string): string {
+  if (reason.includes('alias')) return 'Write the repeated content out or use fewer nested aliases; a document whose aliases expand this far is refused to keep the audit bounded.';
+  if (reason.includes('nested')) return 'Flatten the document: Kubernetes objects do not nest this deep, so it is probably generated wrongly.';
+  if (reason.includes('binary')) return 'Remove the file from the input or give the manifests it was meant to contain.';
+  return 'Fix the syntax at the given line, then audit again.';
+}

@@ -79,6 +79,10 @@ function addObject(value: Json, source: SourceRef, itemPath: PathSegment[], out:
   if (!isRecord(metadata)) return fail(`${kind} has no metadata`);
   const name = text(metadata.name) ?? text(metadata.generateName);
   if (!name) return fail(`${kind} has no metadata.name`);
+  if (metadata.namespace !== undefined && metadata.namespace !== null && typeof metadata.namespace !== 'string') {
+    // Placing it in the default namespace would audit it somewhere the API server never would.
+    return fail(`${kind} ${name} has a metadata.namespace that is not a string`);
+  }
   const namespace = text(metadata.namespace);
   const object: RawObject = { body: value, apiVersion, kind, name, source: itemPath.length > 0 ? { ...source, itemPath } : source };
   if (namespace) object.namespace = namespace;

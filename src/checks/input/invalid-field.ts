@@ -35,6 +35,12 @@ const SECURITY_CONTEXT_FIELDS: Record<string, Expected> = {
   procMount: 'string',
 };
 
+function follow(value: unknown, path: readonly PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) current = isRecord(current) ? current[segment as string] : undefined;
+  return current;
+}
+
 function typeOf(value: unknown): string {
   if (Array.isArray(value)) return 'list';
   if (value === null) return 'null';
@@ -46,11 +52,11 @@ export default defineCheck({
   id: 'input/invalid-field',
   severity: 'high',
   side: 'shared',
-  description: 'Security fields of every pod template have the type the Kubernetes API requires.',
+  description: 'Labels, annotations and the security fields of every pod template have the type the Kubernetes API requires.',
   rationale: 'A field of the wrong type (privileged: "true", containers: "x") is rejected by the API server, and a check that reads it would take it as unset and pass, so the audit would say nothing about what was meant.',
   remediation: 'Write the field with the type the API requires, for example privileged: true without quotes, and audit again.',
   messages: { wrongType: '{{field}} is {{actual}}, but the API requires {{expected}}.' },
-  limitations: ['Only the pod-spec and securityContext fields that rampart\'s checks read are verified; the full schema is not.'],
+  limitations: ['Only metadata labels and annotations and the pod-spec and securityContext fields that rampart\'s checks read are verified; the full schema is not.'],
   run(inventory) {
     const findings: FindingDraft<'wrongType'>[] = [];
     const verify = (value: unknown, fields: Record<string, Expected>, base: PathSegment[], resource: FindingDraft['resource']) => {
@@ -62,7 +68,12 @@ export default defineCheck({
         findings.push({ messageId: 'wrongType', data: { field: formatPath(path), actual: typeOf(actual), expected }, ...(resource ? { resource } : {}), path });
       }
     };
+    for (const resource of inventory.resources) {
+      verify(resource.body.metadata, { labels: 'object', annotations: 'object' }, ['metadata'], resource);
+    }
     for (const workload of inventory.workloads) {
+      if (workload.kind !== 'Pod') verify(follow(workload.resource.body, workload.podMetadataPath.slice(0, -1)), { metadata: 'object' }, workload.podMetadataPath.slice(0, -1), workload.resource);
+      verify(follow(workload.resource.body, workload.podMetadataPath), { labels: 'object', annotations: 'object' }, workload.podMetadataPath, workload.resource);
       verify(workload.podSpec, POD_FIELDS, workload.podSpecPath, workload.resource);
       verify(workload.podSpec.securityContext, { runAsNonRoot: 'boolean', runAsUser: 'integer', seccompProfile: 'object' }, [...workload.podSpecPath, 'securityContext'], workload.resource);
       for (const group of ['containers', 'initContainers', 'ephemeralContainers'] as const) {

@@ -14,7 +14,7 @@ export type PositionIndex = (path: readonly PathSegment[]) => number | undefined
  */
 export class Locator {
   // Only the last file's split and the last document's positions are kept, because lines
-  // are resolved file by file and document by document; keeping every parsed document of a
+  // are resolved file by file and document by document. Keeping every parsed document of a
   // large install costs gigabytes.
   private split: { file: string; documents: DocumentText[] } | undefined;
   private last: { key: string; positions: PositionIndex | undefined } | undefined;

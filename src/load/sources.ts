@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Texts of the inputs by file name, for finding lines after the audit. Standard input and
- * rendered charts are kept in memory; files are read again from disk when a finding needs
+ * rendered charts are kept in memory. Files are read again from disk when a finding needs
  * them, so that a large install is not held in memory twice.
  */
 export class SourceTexts {

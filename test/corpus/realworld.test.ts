@@ -87,6 +87,12 @@ describe.skipIf(!existsSync(realworld))('realworld corpus', () => {
     expect(ports[ports.length - 1]).toEqual({ protocol: 'TCP' });
   });
 
+  it('an inline OIDC client secret is reported once', async () => {
+    const result = await auditFiles([values('howso-platform-oidc.yaml')]);
+    const onSecret = result.findings.filter((finding) => finding.path === 'oidc.clientSecret');
+    expect(onSecret.map((finding) => finding.checkId)).toEqual(['identity/oidc-inline-client-secret']);
+  });
+
   it('objects without namespace land in the given namespace', async () => {
     const result = await auditFiles([rendered('minio-community.yaml')], { namespace: 'howso' });
     const minio = result.inventory.workloads.find((workload) => workload.name === 'platform-minio');

@@ -45,5 +45,9 @@ export function isPlatformWorkload(workload: Workload): boolean {
 /** True when the input looks like the platform: its workloads, its releases or its values keys. */
 export function detectPlatform(inventory: Inventory): boolean {
   if (inventory.workloads.some((workload) => isPlatformWorkload(workload) || RELEASES.has(workload.podLabels['app.kubernetes.io/instance'] ?? ''))) return true;
-  return inventory.values.some((document) => isRecord(document.data) && PLATFORM_VALUES_KEYS.some((key) => key in document.data));
+  return inventory.values.some((document) => {
+    const data = document.data;
+    // images.registryNamespace is the platform's way to name a mirror path; other charts use images.registry alone.
+    return PLATFORM_VALUES_KEYS.some((key) => key in data) || (isRecord(data.images) && 'registryNamespace' in data.images);
+  });
 }

@@ -20,16 +20,15 @@ export default defineCheck({
     inText: '{{key}} holds {{what}} on line {{line}} of its text (sha256 {{hash}}).',
   },
   limitations: [
-    'Under the howso-platform profile, oidc.clientSecret is left to identity/oidc-inline-client-secret.',
+    'oidc.clientSecret at the top of a values document is left to identity/oidc-inline-client-secret.',
     'Credentials are recognised by key name (password, secret, token, apiKey, privateKey, accessKey, secretKey, credentials…) and by shape (PEM private keys, URLs and connection strings with a password, password hashes, published token formats, long random strings); a credential under an unremarkable key with a short or readable value is missed.',
     'Values written as ${VAR}, $(VAR), {{ template }}, <placeholder>, an absolute file path or a vals/sops/vault reference are treated as references and not reported; what they resolve to still ends up in Helm\'s release history.',
   ],
-  run(inventory, context) {
+  run(inventory) {
     const findings: FindingDraft<MessageId>[] = [];
     for (const document of inventory.values) findings.push(...scanValues(document));
-    // Under the platform profile identity/oidc-inline-client-secret reports oidc.clientSecret with its own fix.
-    if (context.profile?.name === 'howso-platform') return findings.filter((finding) => finding.data?.key !== 'oidc.clientSecret');
-    return findings;
+    // identity/oidc-inline-client-secret reports oidc.clientSecret with a fix that names the platform's keys.
+    return findings.filter((finding) => finding.data?.key !== 'oidc.clientSecret');
   },
 });
 

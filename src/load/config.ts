@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileOrThrow } from './index.js';
 import yaml from 'js-yaml';
 import { isRecord, list, text } from '../model/access.js';
 import { isValidDate, type SuppressionRule } from '../checks/suppressions.js';
@@ -25,8 +26,9 @@ export function loadConfig(file: string | undefined): RampartConfig {
   }
   let data: unknown;
   try {
-    data = yaml.load(readFileSync(path, 'utf8'), { schema: KUBERNETES_SCHEMA, filename: path });
+    data = yaml.load(readFileOrThrow(path), { schema: KUBERNETES_SCHEMA, filename: path });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`invalid config ${path}: ${(error as Error).message.split('\n')[0]}`);
   }
   return parseConfig(data ?? {}, path);

@@ -47,13 +47,19 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
     readText(file, text, extra);
   };
   const readDiskFile = (file: string) => {
-    sources.rememberFile(file);
-    readText(file, readFileOrThrow(file));
+    const text = readFileOrThrow(file);
+    rememberText(file, text);
+    readText(file, text);
+  };
+  // A regular file can be read again for lines; a pipe or FIFO cannot, so its text is kept.
+  const rememberText = (file: string, text: string) => {
+    if (isRegularFile(file)) sources.rememberFile(file);
+    else sources.keep(file, text);
   };
 
   for (const file of options.valuesFiles ?? []) {
     const text = readFileOrThrow(file);
-    sources.rememberFile(file);
+    rememberText(file, text);
     for (const parsed of parseText(text, file)) {
       if (!parsed.ok) {
         classified.problems.push({ code: 'parse-error', message: parsed.message, file, line: parsed.line, documentIndex: parsed.document.index });
@@ -72,8 +78,6 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
     }
     if (!existsSync(input)) throw new InputError(`input not found: ${input}`);
     const stat = statSync(input);
-    // A device such as /dev/zero never ends; pipes and process substitution are fine.
-    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new InputError(`${input} is a device, not a file; give a file, a folder or "-"`);
     if (isChart(input, stat.isDirectory())) {
       const rendered = renderChart(input, {
         release: options.release ?? 'release-name',
@@ -117,12 +121,25 @@ export function parseText(text: string, file: string): ParsedDocument[] {
   return splitDocuments(text).map((document) => parseDocument(document, file));
 }
 
-function readFileOrThrow(file: string): string {
+function isRegularFile(file: string): boolean {
   try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads an input, values or config file; a device such as /dev/zero never ends, so it is rejected (pipes are fine). */
+export function readFileOrThrow(file: string): string {
+  try {
+    const stat = statSync(file);
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new InputError(`${file} is a device, not a file; give a file, a folder or "-"`);
     return readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`input not found: ${file}`);
+    if (code === 'EACCES') throw new InputError(`cannot read ${file}: permission denied`);
     if (code === 'EISDIR') throw new InputError(`${file} is a folder; give it as an input, not as a values file`);
     throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
   }

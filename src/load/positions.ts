@@ -43,16 +43,20 @@ export class Locator {
   }
 }
 
+/** Where a key or item starts, and whether its value is an alias (whose insides belong to the anchor). */
+interface Place {
+  line: number;
+  alias: boolean;
+}
+
 interface NodePositions {
-  /** Line of each mapping key, with the value it leads to. */
-  keys?: Map<string, number>;
-  /** Line of each sequence item. */
-  items?: number[];
+  keys?: Map<string, Place>;
+  items?: Place[];
 }
 
 interface OpenNode {
   line: number;
-  children: { line: number; result: unknown }[];
+  children: { line: number; result: unknown; alias: boolean }[];
 }
 
 /**
@@ -74,21 +78,30 @@ export function jsYamlPositions(text: string): PositionIndex | undefined {
     const node = stack.pop();
     if (!node) return;
     const result = state.result;
-    stack[stack.length - 1]?.children.push({ line: node.line, result });
-    if (typeof result !== 'object' || result === null || positions.has(result)) return;
+    // A collection that closed before is an alias (the same object, with the anchor's positions),
+    // unless this node only wraps it: js-yaml opens a second node around some flow collections.
+    const wrapped = node.children.length === 1 && node.children[0].result === result;
+    const alias = wrapped ? node.children[0].alias : typeof result === 'object' && result !== null && positions.has(result);
+    stack[stack.length - 1]?.children.push({ line: node.line, result, alias });
+    if (typeof result !== 'object' || result === null || alias || wrapped) return;
 
     if (Array.isArray(result)) {
       if (node.children.length !== result.length) consistent = false;
-      positions.set(result, { items: node.children.map((child) => child.line) });
+      positions.set(result, { items: node.children.map((child) => ({ line: child.line, alias: child.alias })) });
       return;
     }
-    const keys = new Map<string, number>();
+    const keys = new Map<string, Place>();
+    let merged = false;
     if (node.children.length % 2 !== 0) consistent = false;
     for (let index = 0; index + 1 < node.children.length; index += 2) {
       const key = String(node.children[index].result);
-      if (key !== '<<' && !(key in result)) consistent = false;
-      if (!keys.has(key)) keys.set(key, node.children[index].line);
+      if (key === '<<') merged = true;
+      else if (!(key in result)) consistent = false;
+      if (!keys.has(key)) keys.set(key, { line: node.children[index].line, alias: node.children[index + 1].alias });
     }
+    // js-yaml rejects duplicate keys, so without a merge every key of the result is one pair;
+    // fewer pairs means a key without value shifted the key/value reading.
+    if (!merged && keys.size !== Object.keys(result).length) consistent = false;
     positions.set(result, { keys });
   };
 
@@ -108,7 +121,9 @@ export function jsYamlPositions(text: string): PositionIndex | undefined {
       const entry = positions.get(current);
       const next = typeof segment === 'number' ? entry?.items?.[segment] : entry?.keys?.get(segment);
       if (next === undefined) break;
-      line = next;
+      line = next.line;
+      // Inside an alias the lines would be the anchor's, so the walk stops where the alias is used, as yaml's does.
+      if (next.alias) break;
       current = (current as Record<string | number, unknown>)[segment];
     }
     return line;

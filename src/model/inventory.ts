@@ -73,7 +73,7 @@ export interface Inventory {
   values: readonly ValuesDocument[];
   problems: readonly InputProblem[];
   kinds: KindRegistry;
-  /** Objects that share group, kind, namespace and name with an earlier one, with that first one. */
+  /** Objects that share group, kind, namespace and name with an earlier one, with that earlier one. */
   duplicates: { first: Resource; duplicate: Resource }[];
   namespaces: Map<string, NamespaceInfo>;
   workloads: Workload[];
@@ -103,16 +103,16 @@ export function buildInventory(input: InventoryInput): Inventory {
   for (const resource of input.resources) {
     const identity = identityOf(resource);
     const first = byIdentity.get(identity);
-    if (first) {
-      duplicates.push({ first, duplicate: resource });
-      continue;
-    }
+    // kubectl apply and helm keep the later of two objects with one identity, so that one is audited.
+    if (first) duplicates.push({ first, duplicate: resource });
     byIdentity.set(identity, resource);
+  }
+  const unique = [...byIdentity.values()];
+  for (const resource of unique) {
     const bucket = byKind.get(resource.kind);
     if (bucket) bucket.push(resource);
     else byKind.set(resource.kind, [resource]);
   }
-  const unique = [...byIdentity.values()];
 
   const namespaces = collectNamespaces(unique, byKind.get('Namespace') ?? []);
   const workloads = collectWorkloads(unique);

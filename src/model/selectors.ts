@@ -14,12 +14,18 @@ export function parseLabelSelector(value: unknown): LabelSelector {
   if (!isRecord(value) || (value.matchLabels != null && !isRecord(value.matchLabels)) || (value.matchExpressions != null && !Array.isArray(value.matchExpressions))) {
     return { ...selector, invalid: true };
   }
-  selector.matchLabels = stringMap(value.matchLabels);
+  const labels = value.matchLabels ?? {};
+  // A label value that is a list, a map or null is rejected by the API server.
+  if (Object.values(labels as Record<string, unknown>).some((entry) => typeof entry !== 'string' && typeof entry !== 'number' && typeof entry !== 'boolean')) {
+    return { ...selector, invalid: true };
+  }
+  selector.matchLabels = stringMap(labels);
   for (const expression of list(value.matchExpressions)) {
     if (!isRecord(expression)) return { ...selector, invalid: true };
     const key = text(expression.key);
     const operator = text(expression.operator);
     if (!key || !operator) return { ...selector, invalid: true };
+    if (expression.values !== undefined && expression.values !== null && !Array.isArray(expression.values)) return { ...selector, invalid: true };
     selector.matchExpressions.push({ key, operator, values: list(expression.values).map(String) });
   }
   return selector;

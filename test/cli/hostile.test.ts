@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/load/index.js';
 import { auditFiles, idsOf } from '../support/audit.js';
-import { runCli } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { buildCli, runCli } from '../support/cli.js';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-hostile-'));
 const file = (name: string, text: string) => {
@@ -118,5 +119,42 @@ describe('command-line edges', () => {
     const result = await auditFiles([file('bomb.yaml', levels.join('\n') + '\n')]);
     const finding = result.findings.find((entry) => entry.checkId === 'input/parse-error');
     expect(finding?.remediation).toContain('aliases');
+  });
+});
+
+describe('output and duplicates', () => {
+  it('keeps the exit code when a pipe closes early', () => {
+    const input = file('many.yaml', Array.from({ length: 300 }, (_, index) => privilegedPod.replace('name: p', `name: p${index}`)).join('---\n'));
+    const run = spawnSync('bash', ['-c', `node "${buildCli()}" audit --format json "${input}" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: folder });
+    expect(run.stdout.trim()).toBe('1');
+    expect(run.stderr).toBe('');
+  });
+
+  it('reports a full disk as one line and exit 2', () => {
+    const run = spawnSync('bash', ['-c', `node "${buildCli()}" checks > /dev/full`], { encoding: 'utf8', cwd: folder });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('cannot write the output');
+  });
+
+  it('audits the later of two duplicates', async () => {
+    const safe = privilegedPod.replace('privileged: true', 'privileged: false');
+    const input = file('dups.yaml', `${safe}---\n${privilegedPod}`);
+    const result = await auditFiles([input]);
+    expect(idsOf(result)).toContain('pss/privileged');
+    expect(idsOf(result)).toContain('input/duplicate-object');
+  });
+
+  it('reads a FIFO once and keeps its lines', () => {
+    const fifo = path.join(folder, 'input.fifo');
+    const run = spawnSync('bash', ['-c', `mkfifo "${fifo}" && (printf '%s' "$POD" > "${fifo}" &) && timeout 20 node "${buildCli()}" audit --check pss/privileged "${fifo}"`], { encoding: 'utf8', cwd: folder, env: { ...process.env, POD: `# comment\n${privilegedPod}` } });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('input.fifo:7');
+  });
+
+  it('rejects a device as a values or config file', () => {
+    const input = file('pod3.yaml', privilegedPod);
+    expect(runCli(['audit', input, '-f', '/dev/zero'], { cwd: folder }).code).toBe(2);
+    expect(runCli(['audit', input, '--config', '/dev/zero'], { cwd: folder }).code).toBe(2);
   });
 });

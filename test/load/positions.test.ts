@@ -12,7 +12,10 @@ function yamlFiles(folder: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(folder)) {
     const full = path.join(folder, name);
-    if (statSync(full).isDirectory()) files.push(...yamlFiles(full));
+    // Helm templates are Go templates, not YAML documents to locate lines in.
+    if (statSync(full).isDirectory()) {
+      if (name !== 'templates') files.push(...yamlFiles(full));
+    }
     else if (/\.ya?ml$/.test(name)) files.push(full);
   }
   return files;
@@ -71,6 +74,17 @@ describe('line index from js-yaml events', () => {
     const positions = jsYamlPositions('spec:\n  containers:\n  - name: a\n    image: x\n');
     expect(positions?.(['spec', 'containers', 0, 'securityContext', 'privileged'])).toBe(2);
     expect(positions?.(['spec', 'containers', 0, 'image'])).toBe(3);
+  });
+
+  it('stops at an alias where it is used', () => {
+    const text = 'containers:\n- name: a\n  securityContext: &sc\n    privileged: true\n- name: b\n  securityContext: *sc\n';
+    const route = ['containers', 1, 'securityContext', 'privileged'];
+    expect(jsYamlPositions(text)?.(route)).toBe(5);
+    expect(yamlPositions(text)(route)).toBe(5);
+  });
+
+  it('falls back for flow keys without values', () => {
+    expect(jsYamlPositions('{a,\n b: c,\n c: d,\n d,\n e: 1}\n')).toBeUndefined();
   });
 
   it('finds keys behind flow collections and merges', () => {

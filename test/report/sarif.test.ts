@@ -107,7 +107,7 @@ describe('sarif report of a realistic audit', () => {
     expect(lineOf(invalid)).toBe(lineContaining(SUPPRESSIONS, 'rampart.dev/suppress: "input/duplicate-object:"'));
 
     const [duplicate] = resultsOf(log, 'input/duplicate-object');
-    expect(lineOf(duplicate)).toBe(lineContaining(SUPPRESSIONS, '# The same ConfigMap again') + 1);
+    expect(lineOf(duplicate)).toBe(lineContaining(SUPPRESSIONS, 'reported by input/invalid-suppression.') + 1);
 
     const widget = resultsOf(log, 'input/unknown-kind').find((result) => result.message.text.includes('Widget'));
     expect(lineOf(widget as SarifResult)).toBe(lineContaining(SUPPRESSIONS, 'kind: Widget') - 1);

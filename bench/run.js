@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { generateInstall } from './generate.js';
 
 const MEASURE_SCRIPT = fileURLToPath(new URL('./measure.js', import.meta.url));
+const NETPOL_SCRIPT = fileURLToPath(new URL('./netpol.js', import.meta.url));
 const TOOLS = ['audit', 'yaml', 'js-yaml'];
 // The goal at 100,000 resources: at most 1.5 times a plain `yaml` parse, under 1 GiB peak RSS.
 const GOAL_SIZE = 100_000;
@@ -250,6 +251,10 @@ function main() {
   }
 
   printResults(rows, options, loadBefore);
+  // The NetworkPolicy engine has its own script and table (bench/netpol.js).
+  process.stdout.write('\n## NetworkPolicy connlist\n\n');
+  const netpol = spawnSync(process.execPath, ['--expose-gc', NETPOL_SCRIPT], { stdio: 'inherit' });
+  if (netpol.status !== 0) failed = true;
   if (options.cpuProfileFolder) progress(`CPU profiles of the audit are in ${options.cpuProfileFolder}; summarize one with node bench/profile.js FILE`);
   if (failed) process.exitCode = 1;
 }

@@ -3,20 +3,14 @@ import { audit, failsAt, namesKnownCheck } from '../audit.js';
 import { CATALOG } from '../checks/index.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
 import { loadConfig } from '../load/config.js';
-import { loadInputs } from '../load/index.js';
-import { InputError } from '../load/problems.js';
 import { PROFILE_NAMES, type ProfileRequest } from '../profiles/select.js';
 import { FORMATS, REPORTERS, reportChunks } from '../report/index.js';
 import { failedChecks } from '../report/summary.js';
 import { VERSION } from '../version.js';
-import { assertOutputWritable, EXIT, note, readStdin, UsageError, useColor, writeResult } from './io.js';
-import { collect, selectChecks } from './options.js';
+import { assertOutputWritable, EXIT, note, UsageError, useColor, writeResult } from './io.js';
+import { addInputOptions, collect, loadWithFlags, selectChecks, type InputFlags } from './options.js';
 
-interface AuditFlags {
-  values: string[];
-  set: string[];
-  release?: string;
-  namespace?: string;
+interface AuditFlags extends InputFlags {
   format: string;
   output?: string;
   force?: boolean;
@@ -29,14 +23,12 @@ interface AuditFlags {
 }
 
 export function registerAudit(program: Command, setExitCode: (code: number) => void): void {
-  program
-    .command('audit')
-    .description('audit an install: files, folders, "-" for stdin, or Helm charts; report every finding with its fix')
-    .argument('<input...>', 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)')
-    .option('-f, --values <file>', 'Helm values file: passed to helm for charts and audited itself (repeatable)', collect, [])
-    .option('--set <key=value>', 'Helm value for rendering charts (repeatable)', collect, [])
-    .option('--release <name>', 'Helm release name for rendering charts', undefined)
-    .option('-n, --namespace <name>', 'namespace for objects that name none (default "default")')
+  addInputOptions(
+    program
+      .command('audit')
+      .description('audit an install: files, folders, "-" for stdin, or Helm charts; report every finding with its fix')
+      .argument('<input...>', 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)'),
+  )
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
@@ -57,17 +49,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
       const checks = selectChecks(CATALOG, flags.check);
       assertOutputWritable(flags.output, Boolean(flags.force));
 
-      const load = await loadInputs(inputs, {
-        valuesFiles: flags.values,
-        set: flags.set,
-        ...(flags.release ? { release: flags.release } : {}),
-        ...(flags.namespace ? { namespace: flags.namespace } : {}),
-        readStdin,
-        onNote: note,
-      });
-      if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
-        throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
-      }
+      const load = await loadWithFlags(inputs, flags);
       const result = audit(load, {
         now: new Date(),
         checkOptions: { allowedRegistries: flags.allowedRegistry.length > 0 ? flags.allowedRegistry : config.allowedRegistries },

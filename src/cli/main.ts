@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './audit.js';
 import { registerChecks } from './checks.js';
 import { EXIT, UsageError } from './io.js';
+import { registerNetpol } from './netpol.js';
 
 /** Runs the command line and returns the exit code; the only code that handles argv and exit codes. */
 export async function main(argv: string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerAudit(program, (code) => (exitCode = code));
   registerChecks(program);
+  registerNetpol(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 
   if (argv.length === 0) {

@@ -1,5 +1,8 @@
+import type { Command } from 'commander';
 import type { Check } from '../checks/types.js';
-import { UsageError } from './io.js';
+import { loadInputs, type LoadResult } from '../load/index.js';
+import { InputError } from '../load/problems.js';
+import { note, readStdin, UsageError } from './io.js';
 
 /** Commander reducer for repeatable options. */
 export function collect(value: string, previous: string[]): string[] {
@@ -7,7 +10,7 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 /** Checks that always run, so that a `--check` filter never hides input that could not be read. */
-const ALWAYS_RUN = new Set(['input/parse-error', 'input/invalid-object']);
+const ALWAYS_RUN = new Set(['input/parse-error', 'input/invalid-object', 'input/duplicate-object']);
 
 /** Selects the checks named by `--check` (ids or `area/*`) plus the input checks above, or every check when none is named. */
 export function selectChecks(catalog: readonly Check[], patterns: string[]): readonly Check[] {
@@ -19,4 +22,37 @@ export function selectChecks(catalog: readonly Check[], patterns: string[]): rea
     for (const check of matches) selected.add(check);
   }
   return catalog.filter((check) => selected.has(check) || ALWAYS_RUN.has(check.id));
+}
+
+/** The input options that every command reading manifests or charts shares. */
+export interface InputFlags {
+  values: string[];
+  set: string[];
+  release?: string;
+  namespace?: string;
+}
+
+/** Adds -f/--values, --set, --release and -n/--namespace to a command. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .option('-f, --values <file>', 'Helm values file: passed to helm for charts and audited itself (repeatable)', collect, [])
+    .option('--set <key=value>', 'Helm value for rendering charts (repeatable)', collect, [])
+    .option('--release <name>', 'Helm release name for rendering charts', undefined)
+    .option('-n, --namespace <name>', 'namespace for objects that name none (default "default")');
+}
+
+/** Loads the inputs as the input options ask; an input with nothing in it is a usage error. */
+export async function loadWithFlags(inputs: string[], flags: InputFlags): Promise<LoadResult> {
+  const load = await loadInputs(inputs, {
+    valuesFiles: flags.values,
+    set: flags.set,
+    ...(flags.release ? { release: flags.release } : {}),
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    readStdin,
+    onNote: note,
+  });
+  if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
+    throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
+  }
+  return load;
 }

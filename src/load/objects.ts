@@ -70,7 +70,7 @@ function addObject(value: Json, source: SourceRef, itemPath: PathSegment[], out:
         out.problems.push({ code: 'invalid-object', message: `item ${index} of the ${kind} is not an object`, file: source.file, line: source.line, documentIndex: source.documentIndex });
         return;
       }
-      addObject(item, { ...source, itemPath: path }, path, out);
+      addObject(withListItemType(item, kind, apiVersion), { ...source, itemPath: path }, path, out);
     });
     return;
   }
@@ -121,4 +121,13 @@ export function toResources(objects: RawObject[], kinds: KindRegistry, defaultNa
     };
     return resource;
   });
+}
+
+/**
+ * The API server returns typed lists (`PodList`, `NamespaceList`) with items that carry no
+ * kind or apiVersion; the list's own kind and apiVersion imply them.
+ */
+function withListItemType(item: Json, listKind: string, apiVersion: string): Json {
+  if (listKind === 'List' || item.kind !== undefined) return item;
+  return { kind: listKind.slice(0, -'List'.length), ...(item.apiVersion === undefined ? { apiVersion } : {}), ...item };
 }

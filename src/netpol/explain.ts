@@ -1,0 +1,151 @@
+import type { Inventory } from '../model/inventory.js';
+import { formatPath } from '../model/resource.js';
+import { ConnectionSet, isProtocol } from './connections.js';
+import { admitted, analyse, rulesForAddresses, rulesForClass, type Allowance, type Analysis } from './connectivity.js';
+import { INGRESS_CONTROLLER } from './connlist.js';
+import { IntervalSet } from './intervals.js';
+import { parseAddress, type Family } from './ipsets.js';
+import type { PodClass, WorkloadPeer } from './peers.js';
+import type { NetworkPolicyInfo, Protocol } from './policy.js';
+import { ruleConnections, type Direction, type RuleRef } from './rules.js';
+
+export type ExplainEndpoint = { type: 'workload'; workload: WorkloadPeer } | { type: 'address'; family: Family; value: bigint; text: string } | { type: 'ingress-controller' };
+
+export interface PortQuery {
+  port: number;
+  protocol: Protocol;
+}
+
+/** The decision of one direction: the source's egress, or the destination's ingress. */
+export interface DirectionVerdict {
+  direction: Direction;
+  /** The workload whose policies decide this direction; undefined for an address or the ingress controller, which no policy selects. */
+  subject?: string;
+  /** Policies of this direction that select the subject; empty means it is not isolated and everything passes. */
+  isolatedBy: NetworkPolicyInfo[];
+  /** Rules that admit the peer (and the port, when one was given). */
+  allowedBy: { ref: RuleRef; connections: ConnectionSet }[];
+  connections: ConnectionSet;
+  allowed: boolean;
+}
+
+export interface Explanation {
+  from: string;
+  to: string;
+  port?: PortQuery;
+  egress: DirectionVerdict;
+  ingress: DirectionVerdict;
+  /** Connections that pass both directions. */
+  connections: ConnectionSet;
+  allowed: boolean;
+}
+
+/** Raised for an endpoint that names no workload, address or the ingress controller. */
+export class EndpointError extends Error {
+  override name = 'EndpointError';
+}
+
+/** Reads `80`, `80/TCP` or `53/udp`. */
+export function parsePortQuery(text: string): PortQuery | undefined {
+  const match = /^(\d{1,5})(?:\/([A-Za-z]+))?$/.exec(text);
+  if (!match) return undefined;
+  const port = Number(match[1]);
+  const protocol = (match[2] ?? 'TCP').toUpperCase();
+  if (port < 1 || port > 65535 || !isProtocol(protocol)) return undefined;
+  return { port, protocol };
+}
+
+/**
+ * Finds an endpoint: `ns/name[Kind]` as connlist prints it, `ns/name` when one workload has
+ * that name, an IP address outside the cluster, or `{ingress-controller}`.
+ */
+export function resolveEndpoint(analysis: Analysis, text: string): ExplainEndpoint {
+  if (text === INGRESS_CONTROLLER) return { type: 'ingress-controller' };
+  const address = parseAddress(text);
+  if (address) return { type: 'address', family: address.family, value: address.value, text };
+  const exact = analysis.peers.workloadById.get(text);
+  if (exact) return { type: 'workload', workload: exact };
+  const matches = analysis.peers.workloads.filter((workload) => `${workload.namespace}/${workload.name}` === text);
+  if (matches.length === 1) return { type: 'workload', workload: matches[0] };
+  if (matches.length > 1) throw new EndpointError(`"${text}" names ${matches.length} workloads (${matches.map((workload) => workload.id).join(', ')}); give one as namespace/name[Kind]`);
+  throw new EndpointError(`no workload, IP address or ${INGRESS_CONTROLLER} is named "${text}"; use namespace/name or namespace/name[Kind] as "rampart netpol connlist" prints them`);
+}
+
+/** Decides whether `from` may connect to `to` (on one port, when given), and names the policies and rules that decide it. */
+export function explain(inventory: Inventory, fromText: string, toText: string, port?: PortQuery): Explanation {
+  const analysis = analyse(inventory);
+  const from = resolveEndpoint(analysis, fromText);
+  const to = resolveEndpoint(analysis, toText);
+  if (to.type === 'ingress-controller') throw new EndpointError(`${INGRESS_CONTROLLER} can only be a source`);
+  if (from.type !== 'workload' && to.type !== 'workload') throw new EndpointError('one side must be a workload: NetworkPolicies say nothing about traffic between addresses outside the cluster');
+
+  const egress = verdict(analysis, 'egress', from, to, port);
+  const ingress = verdict(analysis, 'ingress', to, from, port);
+  const connections = egress.connections.intersect(ingress.connections);
+  const allowed = port ? connections.allows(port.protocol, port.port) : !connections.isEmpty();
+  return { from: nameOf(from), to: nameOf(to), ...(port ? { port } : {}), egress, ingress, connections, allowed };
+}
+
+function nameOf(endpoint: ExplainEndpoint): string {
+  if (endpoint.type === 'workload') return endpoint.workload.id;
+  return endpoint.type === 'address' ? endpoint.text : INGRESS_CONTROLLER;
+}
+
+/** Decides one direction, seen from `subject` (the source for egress, the destination for ingress) towards `peer`. */
+function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpoint, peer: ExplainEndpoint, port: PortQuery | undefined): DirectionVerdict {
+  if (subject.type !== 'workload') return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  const allowances = direction === 'egress' ? analysis.egress : analysis.ingress;
+  const isolatedBy = new Set<NetworkPolicyInfo>();
+  const allowedBy = new Map<RuleRef, ConnectionSet>();
+  let connections = ConnectionSet.none;
+
+  for (const subjectClass of subject.workload.classes) {
+    const allowance = allowances[subjectClass.index];
+    for (const policy of allowance.policies) isolatedBy.add(policy);
+    for (const { rules, destination } of rulesTowards(analysis, allowance, direction, subjectClass, peer)) {
+      connections = connections.union(admitted(rules, destination));
+      for (const ref of rules ?? []) {
+        const admits = ruleConnections(ref.rule, destination);
+        if (admits.isEmpty() || (port && !admits.allows(port.protocol, port.port))) continue;
+        allowedBy.set(ref, (allowedBy.get(ref) ?? ConnectionSet.none).union(admits));
+      }
+    }
+  }
+  const allowed = port ? connections.allows(port.protocol, port.port) : !connections.isEmpty();
+  return { direction, subject: subject.workload.id, isolatedBy: [...isolatedBy], allowedBy: [...allowedBy].map(([ref, admits]) => ({ ref, connections: admits })), connections, allowed };
+}
+
+function rulesTowards(analysis: Analysis, allowance: Allowance, direction: Direction, subjectClass: PodClass, peer: ExplainEndpoint): { rules: RuleRef[] | undefined; destination: PodClass | undefined }[] {
+  // Named ports resolve against the pod that receives the traffic.
+  if (peer.type === 'address') {
+    const rules = rulesForAddresses(allowance, peer.family, IntervalSet.of(peer.value, peer.value));
+    return [{ rules, destination: direction === 'ingress' ? subjectClass : undefined }];
+  }
+  const peerClasses = peer.type === 'workload' ? peer.workload.classes : [analysis.ingressController];
+  return peerClasses.map((peerClass) => ({ rules: rulesForClass(allowance, peerClass), destination: direction === 'ingress' ? subjectClass : peerClass }));
+}
+
+/** Formats an explanation as text, one line per decision. */
+export function formatExplanation(explanation: Explanation): string {
+  const what = explanation.port ? `${explanation.port.protocol} ${explanation.port.port}` : explanation.connections.isEmpty() ? 'any connection' : explanation.connections.toString();
+  const lines = [`${explanation.from} => ${explanation.to} : ${what}: ${explanation.allowed ? 'allowed' : 'denied'}`];
+  for (const side of [explanation.egress, explanation.ingress]) lines.push(...formatVerdict(side, explanation));
+  return lines.join('\n') + '\n';
+}
+
+function formatVerdict(side: DirectionVerdict, explanation: Explanation): string[] {
+  const subject = side.direction === 'egress' ? explanation.from : explanation.to;
+  const head = `  ${side.direction} of ${subject}:`;
+  if (!side.subject) return [`${head} allowed: no NetworkPolicy applies to it`];
+  if (side.isolatedBy.length === 0) return [`${head} allowed: no NetworkPolicy selects it for ${side.direction}, so it is not isolated`];
+  const lines = [`${head} ${side.allowed ? 'allowed' : 'denied'}; isolated by ${side.isolatedBy.map(policyName).join(', ')}`];
+  if (side.allowedBy.length === 0) lines.push(`    no ${side.direction} rule of these policies admits ${side.direction === 'egress' ? explanation.to : explanation.from}${explanation.port ? ` on ${explanation.port.protocol} ${explanation.port.port}` : ''}`);
+  for (const { ref, connections } of side.allowedBy) {
+    lines.push(`    allowed by ${policyName(ref.policy)} ${formatPath(['spec', ref.direction, ref.rule.index])} (${connections.toString()})`);
+  }
+  return lines;
+}
+
+export function policyName(policy: NetworkPolicyInfo): string {
+  return `NetworkPolicy ${policy.namespace}/${policy.resource.name}`;
+}

@@ -21,7 +21,25 @@ const POD_FIELDS: Record<string, Expected> = {
   securityContext: 'object',
 };
 
+// Fields of the pod-level securityContext that the checks read.
+const POD_SECURITY_CONTEXT_FIELDS: Record<string, Expected> = {
+  runAsNonRoot: 'boolean',
+  runAsUser: 'integer',
+  runAsGroup: 'integer',
+  seccompProfile: 'object',
+  seLinuxOptions: 'object',
+  appArmorProfile: 'object',
+  windowsOptions: 'object',
+  sysctls: 'list',
+  supplementalGroups: 'list',
+};
+
+const WINDOWS_OPTIONS_FIELDS: Record<string, Expected> = { hostProcess: 'boolean' };
+const CAPABILITIES_FIELDS: Record<string, Expected> = { add: 'list', drop: 'list' };
+const VOLUME_FIELDS: Record<string, Expected> = { hostPath: 'object', emptyDir: 'object', secret: 'object', configMap: 'object', persistentVolumeClaim: 'object', projected: 'object' };
+
 const SECURITY_CONTEXT_FIELDS: Record<string, Expected> = {
+  windowsOptions: 'object',
   privileged: 'boolean',
   allowPrivilegeEscalation: 'boolean',
   runAsNonRoot: 'boolean',
@@ -56,7 +74,7 @@ export default defineCheck({
   rationale: 'A field of the wrong type (privileged: "true", containers: "x") is rejected by the API server, and a check that reads it would take it as unset and pass, so the audit would say nothing about what was meant.',
   remediation: 'Write the field with the type the API requires, for example privileged: true without quotes, and audit again.',
   messages: { wrongType: '{{field}} is {{actual}}, but the API requires {{expected}}.' },
-  limitations: ['Only metadata labels and annotations and the pod-spec and securityContext fields that rampart\'s checks read are verified; the full schema is not.'],
+  limitations: ['Only metadata labels and annotations and the pod-spec, volume, securityContext, capabilities and windowsOptions fields that rampart\'s checks read are verified; the full schema is not.'],
   run(inventory) {
     const findings: FindingDraft<'wrongType'>[] = [];
     const verify = (value: unknown, fields: Record<string, Expected>, base: PathSegment[], resource: FindingDraft['resource']) => {
@@ -75,7 +93,11 @@ export default defineCheck({
       if (workload.kind !== 'Pod') verify(follow(workload.resource.body, workload.podMetadataPath.slice(0, -1)), { metadata: 'object' }, workload.podMetadataPath.slice(0, -1), workload.resource);
       verify(follow(workload.resource.body, workload.podMetadataPath), { labels: 'object', annotations: 'object' }, workload.podMetadataPath, workload.resource);
       verify(workload.podSpec, POD_FIELDS, workload.podSpecPath, workload.resource);
-      verify(workload.podSpec.securityContext, { runAsNonRoot: 'boolean', runAsUser: 'integer', seccompProfile: 'object' }, [...workload.podSpecPath, 'securityContext'], workload.resource);
+      const podContext = workload.podSpec.securityContext;
+      verify(podContext, POD_SECURITY_CONTEXT_FIELDS, [...workload.podSpecPath, 'securityContext'], workload.resource);
+      if (isRecord(podContext)) verify(podContext.windowsOptions, WINDOWS_OPTIONS_FIELDS, [...workload.podSpecPath, 'securityContext', 'windowsOptions'], workload.resource);
+      const volumes = workload.podSpec.volumes;
+      if (Array.isArray(volumes)) volumes.forEach((volume, index) => verify(volume, VOLUME_FIELDS, [...workload.podSpecPath, 'volumes', index], workload.resource));
       for (const group of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
         const entries = workload.podSpec[group];
         if (!Array.isArray(entries)) continue;
@@ -89,6 +111,10 @@ export default defineCheck({
             findings.push({ messageId: 'wrongType', data: { field: formatPath([...path, 'securityContext']), actual: typeOf(entry.securityContext), expected: 'object' }, resource: workload.resource, path: [...path, 'securityContext'] });
           }
           verify(entry.securityContext, SECURITY_CONTEXT_FIELDS, [...path, 'securityContext'], workload.resource);
+          if (isRecord(entry.securityContext)) {
+            verify(entry.securityContext.capabilities, CAPABILITIES_FIELDS, [...path, 'securityContext', 'capabilities'], workload.resource);
+            verify(entry.securityContext.windowsOptions, WINDOWS_OPTIONS_FIELDS, [...path, 'securityContext', 'windowsOptions'], workload.resource);
+          }
         });
       }
     }

@@ -20,6 +20,8 @@ export interface FlowTarget {
   chart?: BackingChart;
   /** URL scheme the client uses (`nats`, `tls`, `rediss`, `https`…), when the reference has one. */
   scheme?: string;
+  /** Query of the client's URL (`sslmode=verify-full`), when it has one. */
+  query?: string;
 }
 
 /** A connection the platform needs. */
@@ -55,7 +57,7 @@ export function describeDestination(flow: Flow): string {
  * workload's env, args and ConfigMaps, Ingress backends, and peers of clustered servers.
  * A backing server whose clients are not in the input also gets a flow from its unnamed clients.
  */
-export function inferFlows(inventory: Inventory): Flow[] {
+export function inferFlows(inventory: Inventory, platformNames = true): Flow[] {
   const flows: Flow[] = [];
   const seen = new Set<string>();
   const add = (flow: Flow) => {
@@ -70,10 +72,10 @@ export function inferFlows(inventory: Inventory): Flow[] {
   const hostIndex = serviceHostIndex(inventory.services);
   for (const workload of inventory.workloads) {
     if (isScaledToZero(workload)) continue;
-    for (const reference of serviceReferences(workload, inventory, hostIndex)) {
+    for (const reference of serviceReferences(workload, inventory, hostIndex, platformNames)) {
       const reason = `${reference.where} names ${reference.text}`;
       if (reference.absent) {
-        add(flowToAbsentServer(reference.absent, reference.port, workload, reason, reference.scheme));
+        add(flowToAbsentServer(reference.absent, reference, workload, reason));
         continue;
       }
       for (const flow of flowsToService(reference.service!, reference.port, { type: 'workload', workload }, reason, reference.scheme)) {
@@ -142,18 +144,21 @@ function isChartHelper(client: Workload, server: Workload): boolean {
  * `.howso`, `.howso.svc` and `.howso.svc.cluster.local`), for clients whose servers were
  * rendered from another chart that is not in the input.
  */
-function platformBackingService(host: string, clientNamespace: string): ServiceReference['absent'] {
+function platformBackingService(host: string, clientNamespace: string, inventory: Inventory): ServiceReference['absent'] {
   const [name, namespace = clientNamespace, ...rest] = host.split('.');
   if (rest.length > 0 && rest.join('.') !== 'svc' && rest.join('.') !== 'svc.cluster.local') return undefined;
+  // `platform-nats.events` is a topic name rather than a host unless events is a namespace of the install.
+  if (namespace !== clientNamespace && !inventory.namespaces.has(namespace)) return undefined;
   const entry = PLATFORM_BACKING_RELEASES.find((candidate) => candidate.service === name);
   const chart = entry && BACKING_CHARTS.find((candidate) => candidate.id === entry.chart);
   return chart ? { name, namespace, chart } : undefined;
 }
 
-function flowToAbsentServer(absent: NonNullable<ServiceReference['absent']>, port: number | undefined, workload: Workload, reason: string, scheme?: string): Flow {
+function flowToAbsentServer(absent: NonNullable<ServiceReference['absent']>, reference: ServiceReference, workload: Workload, reason: string): Flow {
   const target: FlowTarget = { service: absent.name, namespace: absent.namespace, chart: absent.chart };
-  if (scheme) target.scheme = scheme;
-  const chosen = port ?? absent.chart.clientPort;
+  if (reference.scheme) target.scheme = reference.scheme;
+  if (reference.query) target.query = reference.query;
+  const chosen = reference.port ?? absent.chart.clientPort;
   return {
     source: { type: 'workload', workload },
     target,
@@ -187,32 +192,43 @@ interface ServiceReference {
   absent?: { name: string; namespace: string; chart: BackingChart };
   port?: number;
   scheme?: string;
+  /** Query of the URL the host stands in (`sslmode=verify-full`), when it has one. */
+  query?: string;
   text: string;
   where: string;
 }
+
+/** Names of settings that hold an address: PGHOST, NATS_URL, S3_ENDPOINT, redisServer… */
+const ADDRESS_SETTING = /(host|url|uri|endpoint|addr|server|dsn|broker)s?$/i;
 
 // A host name, optionally with a port, standing on its own or inside a URL; a scheme
 // ("nats://") is not taken for a host because of the look-ahead.
 const HOST_PATTERN = /(?<![A-Za-z0-9.\-_])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![A-Za-z0-9.\-_]|:\/\/|:[A-Za-z])/g;
 
-function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>): ServiceReference[] {
+function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>, platformNames: boolean): ServiceReference[] {
   const references: ServiceReference[] = [];
   const scanned = new Set<string>();
-  const scan = (value: string, where: string) => {
+  const scan = (value: string, where: string, name?: string) => {
     // The same text in several places names the same Services; scanning it once keeps aliases cheap.
     if (scanned.has(value)) return;
     scanned.add(value);
     HOST_PATTERN.lastIndex = 0;
     for (let match = HOST_PATTERN.exec(value); match; match = HOST_PATTERN.exec(value)) {
       let host = match[1];
-      let candidates = hostIndex.get(host);
+      let candidates: ServiceInfo[] | undefined = hostIndex.get(host);
       const scheme = /([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?$/.exec(value.slice(Math.max(0, match.index - 200), match.index))?.[1];
-      if (!candidates) {
-        const absent = platformBackingService(host, workload.namespace);
-        if (absent) {
+      const inOwnNamespace = candidates?.some((candidate) => host.includes('.') || candidate.namespace === workload.namespace);
+      if (!inOwnNamespace && platformNames) {
+        // A Service that is not in the input is inferred only from text that reads as an address:
+        // a URL, a port, or a setting named like one (PGHOST, NATS_URL).
+        const absent = platformBackingService(host, workload.namespace, inventory);
+        const looksLikeAddress = scheme !== undefined || match[2] !== undefined || (name !== undefined && ADDRESS_SETTING.test(name));
+        if (absent && looksLikeAddress) {
           const reference: ServiceReference = { absent, text: match[0], where };
           if (match[2]) reference.port = Number(match[2]);
           if (scheme) reference.scheme = scheme;
+          const query = /^[^\s"'?#]*\?([^\s"'#]*)/.exec(value.slice(match.index + match[0].length))?.[1];
+          if (query) reference.query = query;
           references.push(reference);
           continue;
         }
@@ -239,13 +255,13 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
 
   for (const container of workload.containers) {
     list(container.container.env).forEach((entry) => {
-      if (isRecord(entry) && typeof entry.value === 'string') scan(entry.value, `env ${String(entry.name)} of container ${container.name}`);
+      if (isRecord(entry) && typeof entry.value === 'string') scan(entry.value, `env ${String(entry.name)} of container ${container.name}`, String(entry.name));
     });
     for (const field of ['args', 'command'] as const) {
       for (const argument of list(container.container[field])) if (typeof argument === 'string') scan(argument, `${field} of container ${container.name}`);
     }
   }
-  for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`);
+  for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`, entry.key);
   return references;
 }
 
@@ -300,14 +316,22 @@ function guessAppProtocol(port: ServicePort): AppProtocol {
   return 'tcp';
 }
 
-const cache = new WeakMap<Inventory, Flow[]>();
+const cache = new WeakMap<Inventory, Map<boolean, Flow[]>>();
 
-/** Returns the flows of an Inventory, inferred once and shared by every check that reads them. */
-export function flowsOf(inventory: Inventory): Flow[] {
-  let flows = cache.get(inventory);
+/**
+ * Returns the flows of an Inventory, inferred once and shared by every check that reads them.
+ * `platformNames` adds flows to the platform's datastores named by clients but not in the input.
+ */
+export function flowsOf(inventory: Inventory, platformNames = true): Flow[] {
+  let byOption = cache.get(inventory);
+  if (!byOption) {
+    byOption = new Map();
+    cache.set(inventory, byOption);
+  }
+  let flows = byOption.get(platformNames);
   if (!flows) {
-    flows = inferFlows(inventory);
-    cache.set(inventory, flows);
+    flows = inferFlows(inventory, platformNames);
+    byOption.set(platformNames, flows);
   }
   return flows;
 }

@@ -24,8 +24,12 @@ export const postgresql: BackingChart = {
   clientAppProtocol: 'postgres',
   clientRequiresTls(client) {
     // libpq reads PGSSLMODE; only require, verify-ca and verify-full refuse a server without TLS.
-    const mode = client.env.get('PGSSLMODE');
-    if (mode && ['require', 'verify-ca', 'verify-full'].includes(mode)) return { requires: true, evidence: `the client sets PGSSLMODE=${mode}` };
+    // A sslmode in the connection URI takes precedence over the environment, as in libpq.
+    const fromUri = client.parameters.get('sslmode') ?? undefined;
+    const mode = fromUri ?? client.env.get('PGSSLMODE');
+    const setting = fromUri !== undefined ? `sslmode=${mode} in its connection URI` : `PGSSLMODE=${mode}`;
+    if (mode && ['require', 'verify-ca', 'verify-full'].includes(mode)) return { requires: true, evidence: `the client sets ${setting}` };
+    if (fromUri !== undefined) return { requires: false, evidence: `the client sets ${setting}, which falls back to plaintext` };
     return { requires: false, evidence: mode ? `the client sets PGSSLMODE=${mode}, which falls back to plaintext` : 'the client sets no PGSSLMODE, so libpq uses prefer and falls back to plaintext' };
   },
   tlsValues: 'tls.enabled: true with tls.certificatesSecret, and primary.pgHbaConfiguration with hostssl lines only',

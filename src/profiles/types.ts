@@ -49,4 +49,6 @@ export interface ClientView {
   scheme?: string;
   /** Literal env values of the client's containers, by name. */
   env: ReadonlyMap<string, string>;
+  /** Query parameters of the client's URL, such as libpq's `sslmode`. */
+  parameters: URLSearchParams;
 }

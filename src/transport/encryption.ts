@@ -42,7 +42,7 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
     evidence.push(skipped);
   }
 
-  if (!flow.destination) return classifyByClient(flow, client, server, evidence);
+  if (!flow.destination) return classifyByClient(flow, inventory, client, server, evidence);
 
   const chart = backingChartOf(flow.destination);
   if (chart) {
@@ -67,19 +67,31 @@ function serverMesh(flow: Flow, inventory: Inventory): MeshMembership {
  * Judges a flow whose server is not in the input by its client: a client that insists on
  * TLS either gets it or fails, so the flow is TLS; otherwise nothing shows it is encrypted.
  */
-function classifyByClient(flow: Flow, client: MeshMembership, server: MeshMembership, evidence: string[]): FlowEncryption {
+function classifyByClient(flow: Flow, inventory: Inventory, client: MeshMembership, server: MeshMembership, evidence: string[]): FlowEncryption {
   const chart = flow.target.chart;
   if (!chart || flow.source.type !== 'workload') return { flow, verdict: 'plaintext', client, server, evidence: [...evidence, 'the server is not in the input'] };
-  const view: ClientView = { env: literalEnv(flow.source.workload) };
+  const view: ClientView = { env: clientEnv(flow.source.workload, inventory), parameters: new URLSearchParams(flow.target.query ?? '') };
   if (flow.target.scheme) view.scheme = flow.target.scheme;
   const clientTls = chart.clientRequiresTls(view);
   evidence.push('the server is not in the input', clientTls.evidence);
   return { flow, verdict: clientTls.requires ? 'tls' : 'plaintext', client, server, evidence };
 }
 
-function literalEnv(workload: Workload): Map<string, string> {
+/**
+ * Collects the client's literal env: `env` values and the keys of ConfigMaps named in
+ * `envFrom` (with their prefix). Values from Secrets are not read.
+ */
+function clientEnv(workload: Workload, inventory: Inventory): Map<string, string> {
   const env = new Map<string, string>();
   for (const container of workload.containers) {
+    for (const source of list(container.container.envFrom)) {
+      if (!isRecord(source) || !isRecord(source.configMapRef) || typeof source.configMapRef.name !== 'string') continue;
+      const configMap = inventory.find('ConfigMap', workload.namespace, source.configMapRef.name);
+      const prefix = typeof source.prefix === 'string' ? source.prefix : '';
+      const data = configMap && isRecord(configMap.body.data) ? configMap.body.data : {};
+      for (const [key, value] of Object.entries(data)) if (typeof value === 'string') env.set(prefix + key, value);
+    }
+    // Literal env entries come after envFrom and override it, as in the kubelet.
     for (const entry of list(container.container.env)) {
       if (isRecord(entry) && typeof entry.name === 'string' && typeof entry.value === 'string') env.set(entry.name, entry.value);
     }
@@ -102,14 +114,22 @@ function skippedByLinkerd(flow: Flow): string | undefined {
   return undefined;
 }
 
-const cache = new WeakMap<Inventory, FlowEncryption[]>();
+const cache = new WeakMap<Inventory, Map<boolean, FlowEncryption[]>>();
 
-/** Builds the encryption map: every inferred flow with its verdict, once per Inventory. */
-export function encryptionMap(inventory: Inventory): FlowEncryption[] {
-  let map = cache.get(inventory);
+/**
+ * Builds the encryption map: every inferred flow with its verdict, once per Inventory.
+ * `platformNames` includes flows to the platform's datastores that are not in the input.
+ */
+export function encryptionMap(inventory: Inventory, platformNames = true): FlowEncryption[] {
+  let byOption = cache.get(inventory);
+  if (!byOption) {
+    byOption = new Map();
+    cache.set(inventory, byOption);
+  }
+  let map = byOption.get(platformNames);
   if (!map) {
-    map = flowsOf(inventory).map((flow) => classifyFlow(flow, inventory));
-    cache.set(inventory, map);
+    map = flowsOf(inventory, platformNames).map((flow) => classifyFlow(flow, inventory));
+    byOption.set(platformNames, map);
   }
   return map;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,36 @@ describe('flows to servers outside the input', () => {
   it('a pod opting out of the mesh is not meshed', async () => {
     const file = client({ NATS_URL: 'nats://platform-nats:4222' }, '{linkerd.io/inject: enabled}', '{linkerd.io/inject: disabled}');
     expect(await verdicts(file)).toEqual({ 'platform-nats:4222': 'plaintext' });
+  });
+
+  it('free text naming a service makes no flow', async () => {
+    const file = client({ BUCKET: 'platform-minio', GREETING: 'see platform-redis-master docs', LOG_TOPIC: 'platform-nats.events' });
+    expect(await verdicts(file)).toEqual({});
+  });
+
+  it('reads sslmode from the connection URI', async () => {
+    const file = client({ DATABASE_URL: 'postgresql://u@platform-postgres-postgresql:5432/x?sslmode=verify-full' });
+    expect(await verdicts(file)).toEqual({ 'platform-postgres-postgresql:5432': 'tls' });
+  });
+
+  it('reads PGSSLMODE from an envFrom ConfigMap', async () => {
+    const file = client({ PGHOST: 'platform-postgres-postgresql' });
+    const text = readFileSync(file, 'utf8')
+      .replace('        env:\n', '        envFrom: [{configMapRef: {name: db}}]\n        env:\n')
+      .concat('---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: db, namespace: howso}\ndata: {PGSSLMODE: verify-full}\n');
+    writeFileSync(file, text);
+    expect(await verdicts(file)).toEqual({ 'platform-postgres-postgresql:5432': 'tls' });
+  });
+
+  it('a same-named service elsewhere does not hide the flow', async () => {
+    const file = client({ NATS_URL: 'nats://platform-nats:4222' });
+    writeFileSync(file, readFileSync(file, 'utf8') + '---\napiVersion: v1\nkind: Service\nmetadata: {name: platform-nats, namespace: other}\nspec: {ports: [{port: 4222}]}\n');
+    expect(await verdicts(file)).toEqual({ 'platform-nats:4222': 'plaintext' });
+  });
+
+  it('--profile none leaves out servers outside the input', async () => {
+    const result = await auditFiles([example], { profile: 'none' });
+    expect(result.findings.filter((finding) => finding.checkId === 'transport/plaintext-flow')).toEqual([]);
   });
 
   it('unrelated host names make no flow', async () => {

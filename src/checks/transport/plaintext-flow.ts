@@ -18,8 +18,8 @@ export default defineCheck({
     'A server whose clients are not in the input is judged for clients in its own namespace.',
     'A platform datastore that is not in the input (its chart was not given) is judged by its client alone: the flow counts as TLS only when the client refuses plaintext (tls://, rediss://, https://, PGSSLMODE require or stronger).',
   ],
-  run(inventory) {
-    return encryptionMap(inventory)
+  run(inventory, context) {
+    return encryptionMap(inventory, context.profile?.name === 'howso-platform')
       .filter((entry) => entry.verdict === 'plaintext' && entry.flow.target.chart !== undefined)
       .map((entry) => {
         const { flow } = entry;

@@ -13,8 +13,8 @@ export default defineCheck({
   messages: {
     optional: 'Flow from {{source}} to {{destination}} may be plaintext: {{why}}.',
   },
-  run(inventory) {
-    return encryptionMap(inventory)
+  run(inventory, context) {
+    return encryptionMap(inventory, context.profile?.name === 'howso-platform')
       .flatMap((entry) => {
         const server = entry.flow.destination;
         if (entry.verdict !== 'tls-optional' || !server || !backingChartOf(server)) return [];

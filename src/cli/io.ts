@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { InputError } from '../load/problems.js';
+import { escapeControl } from '../report/escape.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
@@ -56,5 +57,5 @@ export function useColor(stream: NodeJS.WriteStream, disabled: boolean): boolean
 }
 
 export function note(message: string): void {
-  process.stderr.write(`rampart: ${message}\n`);
+  process.stderr.write(`rampart: ${escapeControl(message)}\n`);
 }

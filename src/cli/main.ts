@@ -3,6 +3,7 @@ import { InputError } from '../load/problems.js';
 import { VERSION } from '../version.js';
 import { registerAudit } from './audit.js';
 import { registerChecks } from './checks.js';
+import { escapeControl } from '../report/escape.js';
 import { EXIT, UsageError } from './io.js';
 import { registerNetpol } from './netpol.js';
 
@@ -38,10 +39,10 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (error instanceof InputError || error instanceof UsageError) {
-      process.stderr.write(`rampart: ${error.message}\n`);
+      process.stderr.write(`rampart: ${escapeControl(error.message)}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`rampart: internal error: ${(error as Error).message}\n`);
+    process.stderr.write(`rampart: internal error: ${escapeControl((error as Error).message)}\n`);
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);
     else process.stderr.write('rampart: run again with --debug for the stack trace, and report it\n');
     return EXIT.internal;

@@ -32,7 +32,10 @@ class DocumentRefused extends Error {}
  * Splits a YAML stream at `---` and `...` marker lines, keeping each document's line, so
  * that one broken document does not hide the others and positions stay exact.
  */
-export function splitDocuments(source: string): DocumentText[] {
+export function splitDocuments(text: string): DocumentText[] {
+  // A byte order mark at the start of a later document (files joined with cat) would become
+  // part of the first key; removing it at line starts keeps every line number.
+  const source = text.includes('\uFEFF') ? text.replace(/^\uFEFF/gm, '') : text;
   const documents: DocumentText[] = [];
   let start = 0;
   let startLine = 1;

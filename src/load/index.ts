@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Resource, ValuesDocument } from '../model/resource.js';
 import { parseDocument, splitDocuments, type ParsedDocument } from './documents.js';
@@ -148,6 +148,17 @@ export function readFileOrThrow(file: string): string {
 /** Lists every manifest below a folder, sorted so that output is stable; chart folders are left to helm. */
 function manifestFiles(folder: string, onNote?: (message: string) => void): string[] {
   const files: string[] = [];
+  // A link to a file that is also in the folder would otherwise be read twice and reported as duplicates.
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    const real = realpathSync(file);
+    if (seen.has(real)) {
+      onNote?.(`skipped ${file}: it is the same file as one already read`);
+      return;
+    }
+    seen.add(real);
+    files.push(file);
+  };
   const walk = (current: string) => {
     let entries;
     try {
@@ -166,7 +177,7 @@ function manifestFiles(folder: string, onNote?: (message: string) => void): stri
           onNote?.(`skipped ${full}: a link whose target does not exist`);
           continue;
         }
-        if (target.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
+        if (target.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) add(full);
         else if (target.isDirectory()) onNote?.(`skipped ${full}: a link to a folder; give the folder itself as an input`);
         continue;
       }
@@ -178,7 +189,7 @@ function manifestFiles(folder: string, onNote?: (message: string) => void): stri
         }
         walk(full);
       } else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-        files.push(full);
+        add(full);
       }
     }
   };

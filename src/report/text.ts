@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Severity } from '../checks/types.js';
 import { describeRef } from '../model/resource.js';
+import { escapeControl } from './escape.js';
 import { failedCheckMessage, failedChecks, groupByArea, plural, summarize, summaryLine } from './summary.js';
 import type { ReportInput } from './types.js';
 
@@ -52,14 +53,6 @@ function auditedLine(result: ReportInput['result']): string {
   const { resources, values } = result.inventory;
   const profile = result.profile ? `, profile ${result.profile.name} (${result.profile.detected ? 'detected' : 'requested'})` : ', no product profile';
   return `audited ${plural(resources.length, 'object')} and ${plural(values.length, 'values document')}${profile}`;
-}
-
-// C0 and C1 control characters (and DEL) from the input could move the cursor, retitle the
-// terminal or forge report lines, so the text report shows them escaped.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function escapeControl(text: string): string {
-  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function escapeFinding(finding: Finding): Finding {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -156,5 +156,31 @@ describe('output and duplicates', () => {
     const input = file('pod3.yaml', privilegedPod);
     expect(runCli(['audit', input, '-f', '/dev/zero'], { cwd: folder }).code).toBe(2);
     expect(runCli(['audit', input, '--config', '/dev/zero'], { cwd: folder }).code).toBe(2);
+  });
+});
+
+describe('small input edges', () => {
+  it('ignores a byte order mark of a later document', async () => {
+    const input = file('midbom.yaml', `${privilegedPod}---\n\uFEFF${privilegedPod.replace('name: p', 'name: q')}`);
+    const result = await auditFiles([input]);
+    expect(result.inventory.problems).toEqual([]);
+    expect(result.inventory.resources.map((resource) => resource.name)).toEqual(['p', 'q']);
+  });
+
+  it('reads a linked file in a folder once', async () => {
+    const linked = path.join(folder, 'linked');
+    mkdirSync(linked, { recursive: true });
+    writeFileSync(path.join(linked, 'a.yaml'), privilegedPod);
+    symlinkSync(path.join(linked, 'a.yaml'), path.join(linked, 'b.yaml'));
+    const result = await auditFiles([linked]);
+    expect(result.inventory.resources).toHaveLength(1);
+    expect(idsOf(result)).not.toContain('input/duplicate-object');
+  });
+
+  it('escapes control characters on stderr', () => {
+    const run = runCli(['audit', 'nofile\u001b[31mRED.yaml'], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stderr).toContain('\\x1b[31mRED');
   });
 });

@@ -145,6 +145,12 @@ export function readFileOrThrow(file: string): string {
   }
 }
 
+/** Orders folder entries by name in code-unit order, so that the order does not depend on the locale. */
+function byName(a: { name: string }, b: { name: string }): number {
+  if (a.name === b.name) return 0;
+  return a.name < b.name ? -1 : 1;
+}
+
 /** Lists every manifest below a folder, sorted so that output is stable; chart folders are left to helm. */
 function manifestFiles(folder: string, onNote?: (message: string) => void): string[] {
   const files: string[] = [];
@@ -162,7 +168,7 @@ function manifestFiles(folder: string, onNote?: (message: string) => void): stri
   const walk = (current: string) => {
     let entries;
     try {
-      entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = readdirSync(current, { withFileTypes: true }).sort(byName);
     } catch (error) {
       throw new InputError(`cannot read folder ${current}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
     }

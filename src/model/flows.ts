@@ -192,7 +192,7 @@ interface ServiceReference {
   absent?: { name: string; namespace: string; chart: BackingChart };
   port?: number;
   scheme?: string;
-  /** Query of the URL the host stands in (`sslmode=verify-full`), when it has one. */
+  /** Query of the URL that contains the host (`sslmode=verify-full`), when it has one. */
   query?: string;
   text: string;
   where: string;

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './audit.js';
 import { registerChecks } from './checks.js';
 import { escapeControl } from '../report/escape.js';
+import { registerHarden } from './harden.js';
 import { EXIT, UsageError } from './io.js';
 import { registerNetpol } from './netpol.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAudit(program, (code) => (exitCode = code));
   registerChecks(program);
   registerNetpol(program, (code) => (exitCode = code));
+  registerHarden(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 
   if (argv.length === 0) {

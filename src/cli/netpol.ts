@@ -4,6 +4,8 @@ import { buildInventory } from '../model/inventory.js';
 import { connlist } from '../netpol/connlist.js';
 import { EndpointError, explain, formatExplanation, parsePortQuery, policyName, type Explanation, type PortQuery } from '../netpol/explain.js';
 import { CONNLIST_FORMATS, formatConnlist, type ConnlistFormat } from '../netpol/format.js';
+import { FLOW_FORMATS, formatFlows, type FlowFormat } from '../netpol/flows-format.js';
+import { neededFlowsOf } from '../model/cluster-flows.js';
 import { assertOutputWritable, EXIT, UsageError, writeResult } from './io.js';
 import { addInputOptions, loadWithFlags, type InputFlags } from './options.js';
 
@@ -14,7 +16,7 @@ interface OutputFlags extends InputFlags {
 
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 
-/** `rampart netpol connlist|explain`: what the NetworkPolicies allow, and why. */
+/** `rampart netpol connlist|explain|flows`: what the NetworkPolicies allow and why, and what the platform needs. */
 export function registerNetpol(program: Command, setExitCode: (code: number) => void): void {
   const netpol = program.command('netpol').description('NetworkPolicy connectivity: list allowed connections, or explain one');
 
@@ -54,6 +56,17 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       }
       writeResult(flags.output, flags.format === 'json' ? JSON.stringify(explanationJson(explanation), null, 2) + '\n' : formatExplanation(explanation), Boolean(flags.force));
       setExitCode(explanation.allowed ? EXIT.ok : EXIT.findings);
+    });
+
+  addInputOptions(netpol.command('flows').description('list the connections the install needs (application, DNS and mesh), each with the evidence it was inferred from').argument('<input...>', INPUT_ARGUMENT))
+    .option('--format <format>', `output format: ${FLOW_FORMATS.join(', ')}`, 'text')
+    .option('-o, --output <file>', 'write the list to a file instead of standard output')
+    .option('--force', 'overwrite the --output file if it exists')
+    .action(async (inputs: string[], flags: OutputFlags & { format: string }) => {
+      if (!(FLOW_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${FLOW_FORMATS.join(', ')}`);
+      assertOutputWritable(flags.output, Boolean(flags.force));
+      const inventory = buildInventory(await loadWithFlags(inputs, flags));
+      writeResult(flags.output, formatFlows(neededFlowsOf(inventory), flags.format as FlowFormat), Boolean(flags.force));
     });
 
   // main.ts adds --debug to top-level commands only.

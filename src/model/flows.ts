@@ -7,11 +7,29 @@ import { isRecord, list } from './access.js';
 import type { Inventory, ServiceInfo, ServicePort } from './inventory.js';
 import type { Workload } from './workloads.js';
 
-/** The client end of a flow; `clients` are the unnamed clients of a server whose clients are not in the input. */
+/**
+ * The client end of a flow. `clients` are the unnamed clients of a server whose clients are not in the input.
+ * `pods` are pods outside the input, known by namespace and labels, such as the Linkerd metrics scraper.
+ */
 export type FlowSource =
   | { type: 'workload'; workload: Workload }
   | { type: 'ingress-controller' }
-  | { type: 'clients'; namespace: string };
+  | { type: 'clients'; namespace: string }
+  | { type: 'pods'; pods: ExternalPods };
+
+/** Pods of the cluster's infrastructure that are not in the input, known by their namespace and pod labels. */
+export interface ExternalPods {
+  /** Name of the pods' role, for messages: "kube-dns", "the Linkerd identity controller". */
+  name: string;
+  namespace: string;
+  podLabels: Record<string, string>;
+}
+
+/**
+ * Reason a flow exists. `application` flows carry the platform's data, while `dns` and `mesh` flows
+ * serve the cluster's infrastructure: name lookups, the mesh proxy and its control plane.
+ */
+export type FlowPurpose = 'application' | 'dns' | 'mesh';
 
 /** The server end as the client names it; `chart` is set when a profile of the server's chart exists. */
 export interface FlowTarget {
@@ -38,18 +56,30 @@ export interface Flow {
   appProtocol: AppProtocol;
   /** Evidence for the flow: the env entry, ConfigMap key, Ingress or chart fact it was inferred from. */
   reasons: string[];
+  /** Infrastructure pods outside the input that the flow goes to (kube-dns, the Linkerd control plane). */
+  destinationPods?: ExternalPods;
+  /** Undefined for the application flows that inferFlows returns. */
+  purpose?: FlowPurpose;
 }
 
 export function describeSource(source: FlowSource): string {
   if (source.type === 'workload') return `${source.workload.kind} ${source.workload.namespace}/${source.workload.name}`;
   if (source.type === 'ingress-controller') return 'the ingress controller';
+  if (source.type === 'pods') return `${source.pods.name} (pods ${formatLabels(source.pods.podLabels)} in namespace ${source.pods.namespace})`;
   return `clients of the service (not in the input) in namespace ${source.namespace}`;
 }
 
 export function describeDestination(flow: Flow): string {
+  if (flow.destinationPods) return `${flow.destinationPods.name} (pods ${formatLabels(flow.destinationPods.podLabels)} in namespace ${flow.destinationPods.namespace}) port ${flow.port}/${flow.protocol} (${flow.appProtocol})`;
   if (!flow.destination) return `Service ${flow.target.namespace}/${flow.target.service} port ${flow.port} (${flow.appProtocol}; the server is not in the input)`;
   const target = flow.service ? `Service ${flow.service.namespace}/${flow.service.name}` : `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}`;
   return `${target} port ${flow.port} (${flow.appProtocol})`;
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
 }
 
 /**

@@ -1,0 +1,279 @@
+import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
+import { KUBE_DNS, neededFlowsOf } from '../model/cluster-flows.js';
+import { describeDestination, describeSource, type Flow } from '../model/flows.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Resource } from '../model/resource.js';
+import type { Workload } from '../model/workloads.js';
+import { stableSelector } from './stable-labels.js';
+
+/** Namespace and pod labels of the cluster's ingress controller, as the generated ingress rules select it. */
+export interface IngressControllerPeer {
+  namespace: string;
+  podLabels: Record<string, string>;
+}
+
+export const DEFAULT_INGRESS_CONTROLLER: IngressControllerPeer = { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+
+/** Prefix of every generated policy's name, so that the bundle's policies are easy to list and delete. */
+export const POLICY_PREFIX = 'rampart-';
+
+export interface NetpolOptions {
+  ingressController: IngressControllerPeer;
+  /** The bundle replaces the NetworkPolicies of the hardened namespaces that the install already has, which the user deletes. */
+  replaceExisting?: boolean;
+}
+
+/** A NetworkPolicy peer or port as the API writes it. */
+type PeerObject = Record<string, unknown>;
+type PortObject = { protocol: string; port: number };
+
+interface RuleDraft {
+  peer: PeerObject;
+  ports: PortObject[];
+  /** One line per flow the rule serves. */
+  comments: string[];
+}
+
+export interface GeneratedPolicy {
+  namespace: string;
+  name: string;
+  /** The NetworkPolicy object; rule order matches `comments`. */
+  manifest: { apiVersion: 'networking.k8s.io/v1'; kind: 'NetworkPolicy'; metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  /** Comment above the policy. */
+  description: string;
+  comments: { ingress: string[][]; egress: string[][] };
+}
+
+/** Workloads of one namespace that one stable selector picks: usually one, more when their stable labels agree. */
+export interface SelectorGroup {
+  namespace: string;
+  name: string;
+  selector: Record<string, string>;
+  workloads: Workload[];
+}
+
+export interface NetpolBundle {
+  /** Namespaces whose workloads are in the input, each with its policies in apply order. */
+  namespaces: { namespace: string; policies: GeneratedPolicy[] }[];
+  flows: Flow[];
+  groups: SelectorGroup[];
+  /** Flows that the bundle allows on one side only, because the other end is not in the input. */
+  unpaired: Flow[];
+  /** NetworkPolicies of the hardened namespaces already in the input: the bundle adds to what they allow and cannot narrow it. */
+  existingPolicies: Resource[];
+  /** True when the user deletes `existingPolicies` and the bundle takes their place. */
+  replacesExisting: boolean;
+  /** Workloads the bundle cannot select, with the reason; their traffic stays denied. */
+  problems: string[];
+  /** Label that a client pod not in the input needs to reach a server of the install, by Service. */
+  clientLabels: { service: string; namespace: string; label: string }[];
+}
+
+/** Returns the label a client outside the input needs for a server's policy to admit it: `client-of.rampart.dev/<service>: "true"`. */
+export function clientLabel(service: string): string {
+  return `client-of.rampart.dev/${service}`;
+}
+
+/**
+ * Writes least-privilege NetworkPolicies for every namespace with workloads in the input: a
+ * default deny for both directions, DNS egress, and per workload one ingress and one egress
+ * policy whose rules serve the needed flows.
+ */
+export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): NetpolBundle {
+  const flows = neededFlowsOf(inventory);
+  const problems: string[] = [];
+  const groups = groupWorkloads(inventory, problems);
+  const groupOf = new Map<Workload, SelectorGroup>();
+  for (const group of groups) for (const workload of group.workloads) groupOf.set(workload, group);
+
+  const ingressRules = new Map<SelectorGroup, Map<string, RuleDraft>>();
+  const egressRules = new Map<SelectorGroup, Map<string, RuleDraft>>();
+  const unpaired: Flow[] = [];
+  const clientLabels = new Map<string, NetpolBundle['clientLabels'][number]>();
+
+  for (const flow of flows) {
+    // The namespace-wide allow-dns policy serves DNS.
+    if (flow.purpose === 'dns') continue;
+    const comment = `${describeSource(flow.source)} -> ${describeDestination(flow)}: ${flow.reasons.join('; ')}`;
+    const port: PortObject = { protocol: flow.protocol, port: flow.port };
+    const destinationGroup = flow.destination ? groupOf.get(flow.destination) : undefined;
+    const sourceGroup = flow.source.type === 'workload' ? groupOf.get(flow.source.workload) : undefined;
+
+    if (destinationGroup) {
+      const peer = sourcePeer(flow, destinationGroup.namespace, groupOf, options);
+      if (peer) addRule(ingressRules, destinationGroup, peer, port, comment);
+      if (flow.source.type === 'clients') {
+        const label = clientLabel(flow.target.service);
+        clientLabels.set(`${flow.source.namespace}/${label}`, { service: flow.target.service, namespace: flow.source.namespace, label });
+      }
+    }
+    if (sourceGroup) {
+      const peer = destinationPeer(flow, sourceGroup.namespace, groupOf);
+      if (peer) addRule(egressRules, sourceGroup, peer, port, comment);
+    }
+    if (!flow.destination || flow.source.type !== 'workload') unpaired.push(flow);
+  }
+
+  const namespaces = [...new Set(groups.map((group) => group.namespace))].sort();
+  const bundle: NetpolBundle['namespaces'] = namespaces.map((namespace) => {
+    const policies = [defaultDeny(namespace), allowDns(namespace)];
+    for (const group of groups.filter((candidate) => candidate.namespace === namespace)) {
+      const ingress = ingressRules.get(group);
+      if (ingress) policies.push(allowPolicy(group, 'ingress', [...ingress.values()]));
+      const egress = egressRules.get(group);
+      if (egress) policies.push(allowPolicy(group, 'egress', [...egress.values()]));
+    }
+    return { namespace, policies };
+  });
+
+  const existingPolicies = inventory.ofKind('NetworkPolicy', 'networking.k8s.io').filter((policy) => namespaces.includes(policy.namespace ?? 'default'));
+  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()] };
+}
+
+function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup[] {
+  const groups: SelectorGroup[] = [];
+  const byKey = new Map<string, SelectorGroup>();
+  const usedNames = new Set<string>();
+  for (const workload of inventory.workloads) {
+    const neighbours = inventory.workloadsIn(workload.namespace);
+    const selector = stableSelector(workload, neighbours);
+    if (!selector) {
+      problems.push(`${workload.kind} ${workload.namespace}/${workload.name} has no pod labels that survive a rollout, so no policy can select it and its traffic stays denied; label its pod template`);
+      continue;
+    }
+    const key = `${workload.namespace}\u0000${JSON.stringify(Object.entries(selector).sort())}`;
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.workloads.push(workload);
+      continue;
+    }
+    let name = workload.name;
+    if (usedNames.has(`${workload.namespace}/${name}`)) name = `${name}-${workload.kind.toLowerCase()}`;
+    usedNames.add(`${workload.namespace}/${name}`);
+    const group: SelectorGroup = { namespace: workload.namespace, name, selector, workloads: [workload] };
+    byKey.set(key, group);
+    groups.push(group);
+  }
+  return groups;
+}
+
+function addRule(rules: Map<SelectorGroup, Map<string, RuleDraft>>, group: SelectorGroup, peer: PeerObject, port: PortObject, comment: string): void {
+  let byPeer = rules.get(group);
+  if (!byPeer) {
+    byPeer = new Map();
+    rules.set(group, byPeer);
+  }
+  const key = JSON.stringify(peer);
+  let rule = byPeer.get(key);
+  if (!rule) {
+    rule = { peer, ports: [], comments: [] };
+    byPeer.set(key, rule);
+  }
+  if (!rule.ports.some((entry) => entry.protocol === port.protocol && entry.port === port.port)) rule.ports.push(port);
+  if (!rule.comments.includes(comment)) rule.comments.push(comment);
+}
+
+/** Builds a peer for pods of `namespace` with `labels`, as seen from a policy in `policyNamespace`. */
+function podsPeer(namespace: string, labels: Record<string, string>, policyNamespace: string): PeerObject {
+  const podSelector = Object.keys(labels).length > 0 ? { matchLabels: { ...labels } } : {};
+  if (namespace === policyNamespace) return { podSelector };
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector };
+}
+
+function sourcePeer(flow: Flow, policyNamespace: string, groupOf: Map<Workload, SelectorGroup>, options: NetpolOptions): PeerObject | undefined {
+  const source = flow.source;
+  switch (source.type) {
+    case 'workload': {
+      const group = groupOf.get(source.workload);
+      return group && podsPeer(group.namespace, group.selector, policyNamespace);
+    }
+    case 'ingress-controller':
+      return podsPeer(options.ingressController.namespace, options.ingressController.podLabels, policyNamespace);
+    case 'clients':
+      return podsPeer(source.namespace, { [clientLabel(flow.target.service)]: 'true' }, policyNamespace);
+    case 'pods':
+      return podsPeer(source.pods.namespace, source.pods.podLabels, policyNamespace);
+  }
+}
+
+function destinationPeer(flow: Flow, policyNamespace: string, groupOf: Map<Workload, SelectorGroup>): PeerObject | undefined {
+  if (flow.destination) {
+    const group = groupOf.get(flow.destination);
+    return group && podsPeer(group.namespace, group.selector, policyNamespace);
+  }
+  if (flow.destinationPods) return podsPeer(flow.destinationPods.namespace, flow.destinationPods.podLabels, policyNamespace);
+  // The server is not in the input, so its pod labels are unknown: the rule admits its namespace on the flow's port only.
+  return podsPeer(flow.target.namespace, {}, policyNamespace);
+}
+
+function policyManifest(namespace: string, name: string, spec: Record<string, unknown>): GeneratedPolicy['manifest'] {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'rampart' } },
+    spec,
+  };
+}
+
+function defaultDeny(namespace: string): GeneratedPolicy {
+  return {
+    namespace,
+    name: `${POLICY_PREFIX}default-deny`,
+    manifest: policyManifest(namespace, `${POLICY_PREFIX}default-deny`, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    description: `Every pod of ${namespace} accepts and opens only the connections that the allow policies below name.`,
+    comments: { ingress: [], egress: [] },
+  };
+}
+
+function allowDns(namespace: string): GeneratedPolicy {
+  const name = `${POLICY_PREFIX}allow-dns`;
+  const spec = {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{ to: [podsPeer(KUBE_DNS.namespace, KUBE_DNS.podLabels, namespace)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+  };
+  return {
+    namespace,
+    name,
+    manifest: policyManifest(namespace, name, spec),
+    description: `Every pod of ${namespace} resolves names through the cluster DNS.`,
+    comments: { ingress: [], egress: [['every pod -> kube-dns in kube-system on UDP and TCP 53: Service names resolve through the cluster DNS']] },
+  };
+}
+
+function allowPolicy(group: SelectorGroup, direction: 'ingress' | 'egress', rules: RuleDraft[]): GeneratedPolicy {
+  const name = `${POLICY_PREFIX}${group.name}-${direction}`;
+  const peerKey = direction === 'ingress' ? 'from' : 'to';
+  const spec = {
+    podSelector: { matchLabels: { ...group.selector } },
+    policyTypes: [direction === 'ingress' ? 'Ingress' : 'Egress'],
+    [direction]: rules.map((rule) => ({ [peerKey]: [rule.peer], ports: rule.ports })),
+  };
+  const members = group.workloads.map((workload) => `${workload.kind} ${workload.name}`).join(', ');
+  return {
+    namespace: group.namespace,
+    name,
+    manifest: policyManifest(group.namespace, name, spec),
+    description: `${direction === 'ingress' ? 'Connections to' : 'Connections from'} the pods of ${members}.`,
+    comments: direction === 'ingress' ? { ingress: rules.map((rule) => rule.comments), egress: [] } : { ingress: [], egress: rules.map((rule) => rule.comments) },
+  };
+}
+
+/** Renders one namespace's policies as a multi-document YAML file, each rule commented with the flows it serves. */
+export function renderPolicies(policies: readonly GeneratedPolicy[]): string {
+  return policies
+    .map((policy) => {
+      const document = new Document(policy.manifest);
+      document.commentBefore = ` ${policy.description}`;
+      for (const direction of ['ingress', 'egress'] as const) {
+        const rules = document.getIn(['spec', direction], true);
+        if (!isSeq(rules)) continue;
+        rules.items.forEach((item, index) => {
+          const lines = policy.comments[direction][index];
+          if (isMap(item) && lines && lines.length > 0) (item as YAMLMap).commentBefore = lines.map((line) => ` ${line}`).join('\n');
+        });
+      }
+      return document.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
+}

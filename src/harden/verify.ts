@@ -1,0 +1,178 @@
+import { dump } from 'js-yaml';
+import { loadInputs, type LoadResult } from '../load/index.js';
+import { describeDestination, describeSource, type ExternalPods, type Flow } from '../model/flows.js';
+import { buildInventory } from '../model/inventory.js';
+import { identityOf, type Resource } from '../model/resource.js';
+import { ConnectionSet } from '../netpol/connections.js';
+import { analyse, classConnections, type Analysis } from '../netpol/connectivity.js';
+import { IntervalSet } from '../netpol/intervals.js';
+import type { WorkloadPeer } from '../netpol/peers.js';
+import { isProtocol } from '../netpol/connections.js';
+import type { GeneratedPolicy, IngressControllerPeer, NetpolBundle } from './netpol.js';
+
+/** A needed flow that the install plus the bundle denies. */
+export interface DeniedFlow {
+  flow: Flow;
+  description: string;
+}
+
+/** A connection between workloads of the hardened namespaces that no needed flow requires. */
+export interface ExtraConnection {
+  source: string;
+  destination: string;
+  connections: ConnectionSet;
+}
+
+export interface Proof {
+  passed: boolean;
+  /** Needed flows checked against the engine, DNS and the mesh control plane included. */
+  checked: number;
+  denied: DeniedFlow[];
+  extra: ExtraConnection[];
+  /** Flows not checked because one end is neither in the input nor a known infrastructure endpoint. */
+  unchecked: Flow[];
+  /** Workloads of the hardened namespaces whose connections were compared with the needed flows. */
+  workloads: number;
+  namespaces: string[];
+}
+
+/** Prefix of the stand-in workloads that play the infrastructure pods during the proof. */
+const STAND_IN_PREFIX = 'rampart-stand-in-';
+
+/**
+ * Proves a bundle with the connectivity engine. It loads the install (without the policies the
+ * bundle replaces) with the generated policies
+ * and a stand-in Deployment for each infrastructure endpoint outside the input (kube-dns, the
+ * ingress controller, the Linkerd control plane and scraper). The proof passes when every needed
+ * flow with both ends known is allowed, and the workloads of the hardened namespaces reach each
+ * other on exactly the ports of the needed flows and on nothing else.
+ */
+export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ingressController: IngressControllerPeer, policies: readonly GeneratedPolicy[] = bundle.namespaces.flatMap((entry) => entry.policies)): Promise<Proof> {
+  const hardened = new Set(bundle.namespaces.map((entry) => entry.namespace));
+  const standIns = standInsFor(bundle.flows, ingressController, hardened);
+  const generatedText = [...policies.map((policy) => policy.manifest), ...[...standIns.values()].map((standIn) => standIn.manifest)].map((object) => dump(object, { noRefs: true })).join('---\n');
+  const generated = await loadInputs(['-'], { readStdin: async () => generatedText });
+  // By identity, so that an earlier duplicate of a replaced policy does not take its place.
+  const replaced = new Set((bundle.replacesExisting ? bundle.existingPolicies : []).map(identityOf));
+  const kept = install.resources.filter((resource) => !replaced.has(identityOf(resource)));
+  const inventory = buildInventory({ ...install, resources: [...kept, ...generated.resources], problems: [...install.problems, ...generated.problems] });
+  const analysis = analyse(inventory);
+
+  const peerOf = new Map<Resource, WorkloadPeer>();
+  for (const peer of analysis.peers.workloads) for (const resource of peer.resources) peerOf.set(resource, peer);
+  const standInPeer = (key: string) => {
+    const standIn = standIns.get(key);
+    return standIn && analysis.peers.workloadById.get(`${standIn.namespace}/${standIn.name}[Deployment]`);
+  };
+  const sourcePeer = (flow: Flow): WorkloadPeer | undefined => {
+    if (flow.source.type === 'workload') return peerOf.get(flow.source.workload.resource);
+    if (flow.source.type === 'ingress-controller') return standInPeer(INGRESS_KEY);
+    if (flow.source.type === 'pods') return standInPeer(podsKey(flow.source.pods));
+    return undefined;
+  };
+  const destinationPeer = (flow: Flow): WorkloadPeer | undefined => {
+    if (flow.destination) return peerOf.get(flow.destination.resource);
+    if (flow.destinationPods) return standInPeer(podsKey(flow.destinationPods));
+    return undefined;
+  };
+
+  const denied: DeniedFlow[] = [];
+  const unchecked: Flow[] = [];
+  const expected = new Map<string, { source: WorkloadPeer; destination: WorkloadPeer; connections: ConnectionSet }>();
+  let checked = 0;
+  for (const flow of bundle.flows) {
+    const source = sourcePeer(flow);
+    const destination = destinationPeer(flow);
+    if (!source || !destination || !isProtocol(flow.protocol)) {
+      unchecked.push(flow);
+      continue;
+    }
+    checked++;
+    const wanted = ConnectionSet.of(flow.protocol, IntervalSet.of(flow.port, flow.port));
+    if (!allowedEverywhere(analysis, source, destination, flow.protocol, flow.port)) {
+      denied.push({ flow, description: `${describeSource(flow.source)} -> ${describeDestination(flow)}` });
+    }
+    const key = `${source.id}\u0000${destination.id}`;
+    const entry = expected.get(key);
+    if (entry) entry.connections = entry.connections.union(wanted);
+    else expected.set(key, { source, destination, connections: wanted });
+  }
+
+  const inScope = analysis.peers.workloads.filter((peer) => hardened.has(peer.namespace) && !peer.name.startsWith(STAND_IN_PREFIX));
+  const extra: ExtraConnection[] = [];
+  for (const source of inScope) {
+    for (const destination of inScope) {
+      const allowed = allowedAnywhere(analysis, source, destination);
+      const surplus = allowed.subtract(expected.get(`${source.id}\u0000${destination.id}`)?.connections ?? ConnectionSet.none);
+      if (!surplus.isEmpty()) extra.push({ source: source.id, destination: destination.id, connections: surplus });
+    }
+  }
+
+  return { passed: denied.length === 0 && extra.length === 0, checked, denied, extra, unchecked, workloads: inScope.length, namespaces: [...hardened].sort() };
+}
+
+/** Tells whether every pod of `source` reaches every pod of `destination` on the port. */
+function allowedEverywhere(analysis: Analysis, source: WorkloadPeer, destination: WorkloadPeer, protocol: 'TCP' | 'UDP' | 'SCTP', port: number): boolean {
+  return source.classes.every((from) => destination.classes.every((to) => classConnections(analysis, from, to).allows(protocol, port)));
+}
+
+/** Returns what some pod of `source` may open to some pod of `destination`. */
+function allowedAnywhere(analysis: Analysis, source: WorkloadPeer, destination: WorkloadPeer): ConnectionSet {
+  let sum = ConnectionSet.none;
+  for (const from of source.classes) for (const to of destination.classes) sum = sum.union(classConnections(analysis, from, to));
+  return sum;
+}
+
+const INGRESS_KEY = 'ingress-controller';
+
+function podsKey(pods: ExternalPods): string {
+  return `${pods.namespace}\u0000${JSON.stringify(Object.entries(pods.podLabels).sort())}`;
+}
+
+interface StandIn {
+  namespace: string;
+  name: string;
+  manifest: Record<string, unknown>;
+}
+
+/**
+ * Makes one stand-in Deployment per infrastructure endpoint that the flows name. An endpoint in
+ * a hardened namespace gets none, because a stand-in there would itself be denied by the bundle.
+ */
+function standInsFor(flows: readonly Flow[], ingressController: IngressControllerPeer, hardened: Set<string>): Map<string, StandIn> {
+  const standIns = new Map<string, StandIn>();
+  const add = (key: string, namespace: string, labels: Record<string, string>) => {
+    if (standIns.has(key) || hardened.has(namespace)) return;
+    const name = `${STAND_IN_PREFIX}${standIns.size}`;
+    const podLabels = Object.keys(labels).length > 0 ? labels : { 'rampart.dev/stand-in': name };
+    standIns.set(key, {
+      namespace,
+      name,
+      manifest: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace },
+        spec: { selector: { matchLabels: podLabels }, template: { metadata: { labels: podLabels }, spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] } } },
+      },
+    });
+  };
+  for (const flow of flows) {
+    if (flow.source.type === 'ingress-controller') add(INGRESS_KEY, ingressController.namespace, ingressController.podLabels);
+    if (flow.source.type === 'pods') add(podsKey(flow.source.pods), flow.source.pods.namespace, flow.source.pods.podLabels);
+    if (flow.destinationPods) add(podsKey(flow.destinationPods), flow.destinationPods.namespace, flow.destinationPods.podLabels);
+  }
+  return standIns;
+}
+
+/** Formats the one-line verdict: `proof passed: …` or `proof failed: …`. */
+export function formatVerdict(proof: Proof): string {
+  const scope = `${proof.workloads} workload${proof.workloads === 1 ? '' : 's'} in ${proof.namespaces.join(', ') || 'no namespace'}`;
+  const unchecked = proof.unchecked.length > 0 ? `; ${proof.unchecked.length} flow${proof.unchecked.length === 1 ? '' : 's'} with an end outside the input not checked` : '';
+  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}`;
+  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}`;
+}
+
+/** Lists what made the proof fail, one line each. */
+export function formatProofDetails(proof: Proof): string[] {
+  return [...proof.denied.map((entry) => `denied: ${entry.description}`), ...proof.extra.map((entry) => `not needed: ${entry.source} => ${entry.destination} : ${entry.connections.toString()}`)];
+}

@@ -59,29 +59,7 @@ export function analyse(inventory: Inventory): Analysis {
   const families = new Set<Family>([4]);
 
   const namespaceMatches = new Map<string, string[]>();
-  const matchPeer = (policy: NetworkPolicyInfo, peer: Extract<Peer, { type: 'pods' }>): PodClass[] => {
-    // A peer with only a podSelector means pods of the policy's own namespace; a namespaceSelector widens it.
-    let namespaces: string[];
-    if (!peer.namespaceSelector) namespaces = [policy.namespace];
-    else {
-      const key = JSON.stringify(peer.namespaceSelector);
-      let matched = namespaceMatches.get(key);
-      if (!matched) {
-        matched = [...peers.classesByNamespace.keys()].filter((name) => matchesSelector(peer.namespaceSelector!, peers.classesByNamespace.get(name)![0].namespaceLabels));
-        if (matchesSelector(peer.namespaceSelector, ingressController.namespaceLabels)) matched.push(INGRESS_CONTROLLER_NAMESPACE);
-        namespaceMatches.set(key, matched);
-      }
-      namespaces = matched;
-    }
-    const out: PodClass[] = [];
-    for (const namespace of namespaces) {
-      const candidates = namespace === INGRESS_CONTROLLER_NAMESPACE ? [ingressController] : (peers.classesByNamespace.get(namespace) ?? []);
-      for (const candidate of candidates) {
-        if (!peer.podSelector || matchesSelector(peer.podSelector, candidate.podLabels)) out.push(candidate);
-      }
-    }
-    return out;
-  };
+  const matchPeer = (policy: NetworkPolicyInfo, peer: PodPeer): PodClass[] => peerClasses({ peers, ingressController }, policy, peer, namespaceMatches);
 
   for (const policy of policies) {
     const selected = (peers.classesByNamespace.get(policy.namespace) ?? []).filter((podClass) => matchesSelector(policy.podSelector, podClass.podLabels));
@@ -120,6 +98,49 @@ export function analyse(inventory: Inventory): Analysis {
   const analysis: Analysis = { peers, policies, ingressController, ingress, egress, families: [...families].sort() };
   cache.set(inventory, analysis);
   return analysis;
+}
+
+type PodPeer = Extract<Peer, { type: 'pods' }>;
+
+/**
+ * Returns the pod classes, the ingress controller's included, that a `pods` peer of `policy`
+ * matches. `namespaceMatches` caches the namespaces of each namespaceSelector across calls.
+ */
+export function peerClasses(analysis: Pick<Analysis, 'peers' | 'ingressController'>, policy: NetworkPolicyInfo, peer: PodPeer, namespaceMatches: Map<string, string[]>): PodClass[] {
+  const { peers, ingressController } = analysis;
+  // A peer with only a podSelector means pods of the policy's own namespace; a namespaceSelector widens it.
+  let namespaces: string[];
+  if (!peer.namespaceSelector) namespaces = [policy.namespace];
+  else {
+    const key = JSON.stringify(peer.namespaceSelector);
+    let matched = namespaceMatches.get(key);
+    if (!matched) {
+      matched = [...peers.classesByNamespace.keys()].filter((name) => matchesSelector(peer.namespaceSelector!, peers.classesByNamespace.get(name)![0].namespaceLabels));
+      if (matchesSelector(peer.namespaceSelector, ingressController.namespaceLabels)) matched.push(INGRESS_CONTROLLER_NAMESPACE);
+      namespaceMatches.set(key, matched);
+    }
+    namespaces = matched;
+  }
+  const out: PodClass[] = [];
+  for (const namespace of namespaces) {
+    const candidates = namespace === INGRESS_CONTROLLER_NAMESPACE ? [ingressController] : (peers.classesByNamespace.get(namespace) ?? []);
+    for (const candidate of candidates) {
+      if (!peer.podSelector || matchesSelector(peer.podSelector, candidate.podLabels)) out.push(candidate);
+    }
+  }
+  return out;
+}
+
+const peerMatchCache = new WeakMap<Analysis, Map<string, string[]>>();
+
+/** Returns the pod classes a `pods` peer of `policy` matches in an analysis, as analyse matched them. */
+export function matchPeer(analysis: Analysis, policy: NetworkPolicyInfo, peer: PodPeer): PodClass[] {
+  let namespaceMatches = peerMatchCache.get(analysis);
+  if (!namespaceMatches) {
+    namespaceMatches = new Map();
+    peerMatchCache.set(analysis, namespaceMatches);
+  }
+  return peerClasses(analysis, policy, peer, namespaceMatches);
 }
 
 /** Rules of `allowance` that admit the pod class `other`, or undefined when the class is not isolated. */
@@ -180,3 +201,8 @@ export function addressBlocks(analysis: Analysis, direction: Direction): { famil
   return blocks;
 }
 
+
+/** Returns the pod classes of its namespace that a policy's podSelector selects, as analyse selected them. */
+export function selectedClasses(analysis: Analysis, policy: NetworkPolicyInfo): PodClass[] {
+  return (analysis.peers.classesByNamespace.get(policy.namespace) ?? []).filter((podClass) => matchesSelector(policy.podSelector, podClass.podLabels));
+}

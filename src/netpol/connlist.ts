@@ -1,3 +1,4 @@
+import { InputError } from '../load/problems.js';
 import type { Inventory } from '../model/inventory.js';
 import { ingressBackends } from './backends.js';
 import { ConnectionSet } from './connections.js';
@@ -29,15 +30,27 @@ export function endpointName(endpoint: Endpoint): string {
  * Lists every allowed connection between workloads, addresses outside the cluster and the
  * ingress controller. Connections of a workload to itself are left out, as np-guard does.
  */
-export function connlist(inventory: Inventory): Connection[] {
+export function connlist(inventory: Inventory, maxConnections = MAX_CONNECTIONS): Connection[] {
   const analysis = analyse(inventory);
-  const connections = [...workloadConnections(analysis), ...externalConnections(analysis), ...ingressControllerConnections(inventory, analysis)];
+  const connections = [...workloadConnections(analysis, maxConnections), ...externalConnections(analysis), ...ingressControllerConnections(inventory, analysis)];
   return connections.sort((a, b) => compareText(endpointName(a.source), endpointName(b.source)) || compareText(endpointName(a.destination), endpointName(b.destination)));
 }
 
-function workloadConnections(analysis: Analysis): Connection[] {
+/**
+ * Most connections connlist lists. Their number grows with the square of the workloads when
+ * few policies isolate them; past this the list would not fit in memory, so it is refused
+ * with a clear message instead of crashing.
+ */
+export const MAX_CONNECTIONS = 5_000_000;
+
+/** Raised when the list would be too large; the CLI reports it as one line and exit 2. */
+export class TooManyConnections extends InputError {
+  override name = 'TooManyConnections';
+}
+
+function workloadConnections(analysis: Analysis, maxConnections: number): Connection[] {
   const { classes } = analysis.peers;
-  const byPair = new Map<string, Connection>();
+  const byPair = new PairTable(maxConnections);
   for (const source of classes) {
     const egress = analysis.egress[source.index];
     // An egress-isolated class without wildcard rules reaches only the classes its rules name.
@@ -48,12 +61,12 @@ function workloadConnections(analysis: Analysis): Connection[] {
       for (const from of source.workloads) {
         for (const to of destination.workloads) {
           if (from === to) continue;
-          addConnection(byPair, { type: 'workload', workload: from }, { type: 'workload', workload: to }, allowed);
+          byPair.add({ type: 'workload', workload: from }, { type: 'workload', workload: to }, allowed);
         }
       }
     }
   }
-  return [...byPair.values()];
+  return byPair.connections();
 }
 
 function externalConnections(analysis: Analysis): Connection[] {
@@ -80,21 +93,51 @@ function externalConnections(analysis: Analysis): Connection[] {
 }
 
 function ingressControllerConnections(inventory: Inventory, analysis: Analysis): Connection[] {
-  const byPair = new Map<string, Connection>();
+  const byPair = new PairTable(MAX_CONNECTIONS);
   for (const backend of ingressBackends(inventory, analysis.peers)) {
     const podClass = backend.podClass;
     const allowed = backend.connections.intersect(admitted(rulesForClass(analysis.ingress[podClass.index], analysis.ingressController), podClass));
     if (allowed.isEmpty()) continue;
-    for (const workload of podClass.workloads) addConnection(byPair, { type: 'ingress-controller' }, { type: 'workload', workload }, allowed);
+    for (const workload of podClass.workloads) byPair.add({ type: 'ingress-controller' }, { type: 'workload', workload }, allowed);
   }
-  return [...byPair.values()];
+  return byPair.connections();
 }
 
-function addConnection(byPair: Map<string, Connection>, source: Endpoint, destination: Endpoint, allowed: ConnectionSet): void {
-  const key = `${endpointName(source)}\u0000${endpointName(destination)}`;
-  const existing = byPair.get(key);
-  if (existing) existing.connections = existing.connections.union(allowed);
-  else byPair.set(key, { source, destination, connections: allowed });
+/**
+ * Connections by source, then destination, so that large clusters stay under V8's limit of
+ * about 16.7 million entries per Map, and counted against MAX_CONNECTIONS.
+ */
+class PairTable {
+  private readonly bySource = new Map<string, Map<string, Connection>>();
+  private count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(source: Endpoint, destination: Endpoint, allowed: ConnectionSet): void {
+    const sourceName = endpointName(source);
+    let destinations = this.bySource.get(sourceName);
+    if (!destinations) {
+      destinations = new Map();
+      this.bySource.set(sourceName, destinations);
+    }
+    const destinationName = endpointName(destination);
+    const existing = destinations.get(destinationName);
+    if (existing) {
+      existing.connections = existing.connections.union(allowed);
+      return;
+    }
+    destinations.set(destinationName, { source, destination, connections: allowed });
+    this.count++;
+    if (this.count > this.limit) {
+      throw new TooManyConnections(`more than ${this.limit.toLocaleString('en-US')} connections are allowed, too many to list; give fewer namespaces or add default-deny policies`);
+    }
+  }
+
+  connections(): Connection[] {
+    const out: Connection[] = [];
+    for (const destinations of this.bySource.values()) for (const connection of destinations.values()) out.push(connection);
+    return out;
+  }
 }
 
 function compareText(a: string, b: string): number {

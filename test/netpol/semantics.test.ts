@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionSet } from '../../src/netpol/connections.js';
+import { connlist, TooManyConnections } from '../../src/netpol/connlist.js';
 import { explain } from '../../src/netpol/explain.js';
 import { connlistLines, deployment, documents, inventoryOf, namespaceObject, policy } from './support.js';
 
@@ -211,5 +212,13 @@ describe('NetworkPolicy semantics', () => {
     );
     expect(Array.isArray(lines)).toBe(true);
     expect(ConnectionSet.all.toString()).toBe('All Connections');
+  });
+});
+
+describe('connlist limits', () => {
+  it('refuses a list past its limit', async () => {
+    const inventory = await inventoryOf(documents(...Array.from({ length: 20 }, (_, index) => deployment('big', `app${index}`, { app: `app${index}` }))));
+    expect(connlist(inventory, 1000).length).toBeGreaterThan(300);
+    expect(() => connlist(inventory, 100)).toThrow(TooManyConnections);
   });
 });

@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { CORPUS, ROOT } from '../support/audit.js';
+
+const example = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
+const guide = path.join(CORPUS, 'realworld', 'manifests');
+const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-netpol-cli-'));
+
+describe('netpol connlist on the command line', () => {
+  it('prints np-guard lines', () => {
+    const run = runCli(['netpol', 'connlist', example], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('howso/platform-ui-v2[Deployment] => howso/platform-api-v3[Deployment] : All Connections');
+  });
+
+  it('writes every format', () => {
+    for (const format of ['json', 'csv', 'dot', 'md']) {
+      const output = path.join(folder, `connlist.${format}`);
+      const run = runCli(['netpol', 'connlist', '--format', format, '-o', output, example], { cwd: folder });
+      expect(run.code, `${format}: ${run.stderr}`).toBe(0);
+      expect(readFileSync(output, 'utf8').length).toBeGreaterThan(100);
+    }
+    expect(() => JSON.parse(readFileSync(path.join(folder, 'connlist.json'), 'utf8'))).not.toThrow();
+  });
+
+  it('rejects bad input and options', () => {
+    expect(runCli(['netpol', 'connlist', '/no/such/file.yaml'], { cwd: folder }).code).toBe(2);
+    expect(runCli(['netpol', 'connlist', '--format', 'xml', example], { cwd: folder }).code).toBe(2);
+  });
+});
+
+describe.skipIf(!existsSync(guide))('netpol explain on the command line', () => {
+  it('allows within the namespace under deny-all-ingress', () => {
+    const run = runCli(['netpol', 'explain', '-n', 'howso', guide, example, '--from', 'howso/platform-api-v3', '--to', 'howso/platform-ums:8000'], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('allowed');
+  });
+
+  it('denies from another namespace and names the policy', () => {
+    const outsider = path.join(folder, 'outsider.yaml');
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: probe, namespace: other}\nspec:\n  selector: {matchLabels: {app: probe}}\n  template:\n    metadata: {labels: {app: probe}}\n    spec: {containers: [{name: a, image: x:1}]}\n';
+    writeFileSync(outsider, text);
+    const run = runCli(['netpol', 'explain', '-n', 'howso', guide, example, outsider, '--from', 'other/probe', '--to', 'howso/platform-api-v3:8080'], { cwd: folder });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('deny-all-ingress');
+  });
+
+  it('rejects an unknown endpoint and a bad port', () => {
+    expect(runCli(['netpol', 'explain', example, '--from', 'nope', '--to', 'howso/platform-api-v3'], { cwd: folder }).code).toBe(2);
+    expect(runCli(['netpol', 'explain', example, '--from', 'howso/platform-ui-v2', '--to', 'howso/platform-api-v3:99999'], { cwd: folder }).code).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import { CATALOG } from '../../src/checks/index.js';
-import { defineCheck } from '../../src/checks/define.js';
+import { explodingCheck } from '../support/checks.js';
 import { AREAS, SEVERITIES, SIDES } from '../../src/checks/types.js';
 import { loadInputs } from '../../src/load/index.js';
 import { JSON_SCHEMA_VERSION, jsonReport } from '../../src/report/json.js';
@@ -57,18 +57,7 @@ describe('json report schema', () => {
   });
 
   it('validates a failed check', async () => {
-    const explodes = defineCheck({
-      id: 'input/explodes',
-      severity: 'low',
-      side: 'shared',
-      description: 'A check that always throws, to test outcome reporting.',
-      rationale: 'Reports must carry checks that could not run.',
-      remediation: 'Nothing to fix.',
-      messages: { never: 'Never reported.' },
-      run() {
-        throw new Error('unexpected input');
-      },
-    });
+    const explodes = explodingCheck;
     const load = await loadInputs([path.join(ROOT, 'test', 'report', 'fixtures', 'clean.yaml')]);
     const result = audit(load, { now: NOW, checkOptions: { allowedRegistries: [] }, checks: [explodes] });
     const failed = JSON.parse(jsonReport({ result, checks: [explodes], toolVersion: VERSION, baseDirectory: ROOT, color: false })) as Report;

@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, type AuditResult } from '../../src/audit.js';
 import { CATALOG } from '../../src/checks/index.js';
-import { defineCheck } from '../../src/checks/define.js';
+import { explodingCheck } from '../support/checks.js';
 import type { Check } from '../../src/checks/types.js';
 import { parseConfig } from '../../src/load/config.js';
 import { loadInputs } from '../../src/load/index.js';
@@ -239,18 +239,7 @@ describe('sarif rule names', () => {
 
 describe('sarif failed checks', () => {
   it('become tool notifications', async () => {
-    const explodes = defineCheck({
-      id: 'input/explodes',
-      severity: 'low',
-      side: 'shared',
-      description: 'A check that always throws, to test outcome reporting.',
-      rationale: 'Reports must carry checks that could not run.',
-      remediation: 'Nothing to fix.',
-      messages: { never: 'Never reported.' },
-      run() {
-        throw new Error('unexpected input');
-      },
-    });
+    const explodes = explodingCheck;
     const checks = [...CATALOG.filter((check) => check.area === 'input'), explodes];
     const { sarif } = await auditToSarif([SUPPRESSIONS], ROOT, checks);
     const log = JSON.parse(sarif) as SarifLog;

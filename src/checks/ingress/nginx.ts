@@ -39,13 +39,31 @@ interface NginxController {
 
 const cache = new WeakMap<Inventory, NginxController[]>();
 
+const settingsCache = new WeakMap<Inventory, Map<string, NginxSettings>>();
+
 /**
  * Finds the settings of the ingress-nginx controller that serves a class: the controller
  * in the input whose --ingress-class matches (or the only one), and the ConfigMap its
  * --configmap flag names. Without a controller in the input, a ConfigMap labelled as the
  * chart labels the controller's is used when there is exactly one.
+ * Each class is worked out once per Inventory, because the checks ask once per Ingress.
  */
 export function nginxSettings(inventory: Inventory, className: string | undefined): NginxSettings {
+  let byClass = settingsCache.get(inventory);
+  if (!byClass) {
+    byClass = new Map();
+    settingsCache.set(inventory, byClass);
+  }
+  const key = className ?? '';
+  let settings = byClass.get(key);
+  if (!settings) {
+    settings = readNginxSettings(inventory, className);
+    byClass.set(key, settings);
+  }
+  return settings;
+}
+
+function readNginxSettings(inventory: Inventory, className: string | undefined): NginxSettings {
   const controllers = findControllers(inventory);
   const controller = controllers.length === 1 ? controllers[0] : controllers.find((candidate) => candidate.ingressClass === className);
 

@@ -11,10 +11,15 @@ export default defineCheck({
   messages: { open: '{{workload}} is selected by no NetworkPolicy for ingress, so every source can connect to it.' },
   limitations: ['Namespaces without any NetworkPolicy are reported once by netpol/no-default-deny instead of once per workload.'],
   run(inventory) {
-    const policies = networkPolicies(inventory);
+    const byNamespace = new Map<string, ReturnType<typeof networkPolicies>>();
+    for (const policy of networkPolicies(inventory)) {
+      const bucket = byNamespace.get(policy.namespace);
+      if (bucket) bucket.push(policy);
+      else byNamespace.set(policy.namespace, [policy]);
+    }
     const findings = [];
     for (const workload of inventory.workloads) {
-      const inNamespace = policies.filter((policy) => policy.namespace === workload.namespace);
+      const inNamespace = byNamespace.get(workload.namespace) ?? [];
       if (inNamespace.length === 0) continue;
       if (inNamespace.some((policy) => policy.isolates.ingress && selects(policy, workload))) continue;
       findings.push({

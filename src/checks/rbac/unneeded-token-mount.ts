@@ -23,7 +23,7 @@ export default defineCheck({
   ],
   references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/'],
   run(inventory) {
-    const bindings = rbacIndex(inventory).bindings;
+    const granted = grantedSubjects(rbacIndex(inventory).bindings);
     const findings: FindingDraft<'mounted' | 'forced'>[] = [];
     for (const workload of inventory.workloads) {
       const spec = workload.podSpec;
@@ -35,7 +35,7 @@ export default defineCheck({
       const account = inventory.find('ServiceAccount', workload.namespace, serviceAccount);
       // The pod's own setting wins over the ServiceAccount's.
       if (podSetting !== true && account && account.group === '' && account.body.automountServiceAccountToken === false) continue;
-      if (isGranted(bindings, workload.namespace, serviceAccount)) continue;
+      if (isGranted(granted, workload.namespace, serviceAccount)) continue;
 
       const forced = podSetting === true;
       const path = forced ? [...workload.podSpecPath, 'automountServiceAccountToken'] : spec.serviceAccountName !== undefined ? [...workload.podSpecPath, 'serviceAccountName'] : workload.podSpecPath;
@@ -51,12 +51,23 @@ export default defineCheck({
   },
 });
 
+/** Collects, once, the ServiceAccounts (`namespace/name`) and groups that some binding names. */
+function grantedSubjects(bindings: readonly BindingInfo[]): { serviceAccounts: Set<string>; groups: Set<string> } {
+  const serviceAccounts = new Set<string>();
+  const groups = new Set<string>();
+  for (const binding of bindings) {
+    for (const subject of binding.subjects) {
+      if (subject.kind === 'ServiceAccount') serviceAccounts.add(`${subject.namespace}/${subject.name}`);
+      else if (subject.kind === 'Group') groups.add(subject.name);
+    }
+  }
+  return { serviceAccounts, groups };
+}
+
 /** True when some binding names the ServiceAccount, or a group that every ServiceAccount (of its namespace) is in. */
-function isGranted(bindings: readonly BindingInfo[], namespace: string, name: string): boolean {
-  const groups = new Set(['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated']);
-  return bindings.some((binding) =>
-    binding.subjects.some((subject) => (subject.kind === 'ServiceAccount' && subject.name === name && subject.namespace === namespace) || (subject.kind === 'Group' && groups.has(subject.name))),
-  );
+function isGranted(granted: ReturnType<typeof grantedSubjects>, namespace: string, name: string): boolean {
+  if (granted.serviceAccounts.has(`${namespace}/${name}`)) return true;
+  return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'].some((group) => granted.groups.has(group));
 }
 
 function fixFor(workload: Workload, serviceAccount: string, accountInInput: boolean): string {

@@ -6,7 +6,7 @@ import { DEFAULT_INGRESS_CONTROLLER, renderPolicies, synthesizeNetpol, type Ingr
 import { formatProofDetails, formatVerdict, proveBundle } from '../harden/verify.js';
 import { buildInventory } from '../model/inventory.js';
 import { EXIT, note, UsageError } from './io.js';
-import { addInputOptions, collect, loadWithFlags, type InputFlags } from './options.js';
+import { addInputOptions, collect, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
 interface HardenNetpolFlags extends InputFlags {
   out: string;
@@ -45,6 +45,7 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       assertFolderWritable(flags.out);
 
       const install = await loadWithFlags(inputs, flags);
+      reportInputProblems(install, true);
       const bundle = synthesizeNetpol(buildInventory(install), { ingressController, replaceExisting: Boolean(flags.replaceExisting) });
       if (bundle.namespaces.length === 0) throw new UsageError(`no workloads found in ${inputs.join(', ')}, so there is nothing to write policies for`);
 
@@ -86,12 +87,16 @@ function labelsText(labels: Record<string, string>): string {
 }
 
 function assertFolderWritable(folder: string): void {
+  if (folder.trim() === '') throw new UsageError('--out needs a folder path');
   if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError(`--out ${folder} is a file; give a folder`);
+  // Node 20's recursive mkdir never returns under /proc, so the parent must already exist.
+  const parent = path.dirname(path.resolve(folder));
+  if (!existsSync(folder) && (!existsSync(parent) || !statSync(parent).isDirectory())) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
 }
 
 function writeFiles(folder: string, files: Map<string, string>): void {
   try {
-    mkdirSync(folder, { recursive: true });
+    if (!existsSync(folder)) mkdirSync(folder);
     for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

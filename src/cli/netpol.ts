@@ -7,7 +7,7 @@ import { CONNLIST_FORMATS, formatConnlist, type ConnlistFormat } from '../netpol
 import { FLOW_FORMATS, formatFlows, type FlowFormat } from '../netpol/flows-format.js';
 import { neededFlowsOf } from '../model/cluster-flows.js';
 import { assertOutputWritable, EXIT, UsageError, writeResult } from './io.js';
-import { addInputOptions, loadWithFlags, type InputFlags } from './options.js';
+import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
 interface OutputFlags extends InputFlags {
   output?: string;
@@ -27,7 +27,9 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
     .action(async (inputs: string[], flags: OutputFlags & { format: string }) => {
       if (!(CONNLIST_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${CONNLIST_FORMATS.join(', ')}`);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const inventory = buildInventory(await loadWithFlags(inputs, flags));
+      const load = await loadWithFlags(inputs, flags);
+      reportInputProblems(load, false);
+      const inventory = buildInventory(load);
       writeResult(flags.output, formatConnlist(connlist(inventory), flags.format as ConnlistFormat), Boolean(flags.force));
     });
 
@@ -46,7 +48,9 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`unknown format "${flags.format}"; use text or json`);
       const { destination, port } = splitDestination(flags.to);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const inventory = buildInventory(await loadWithFlags(inputs, flags));
+      const load = await loadWithFlags(inputs, flags);
+      reportInputProblems(load, false);
+      const inventory = buildInventory(load);
       let explanation: Explanation;
       try {
         explanation = explain(inventory, flags.from, destination, port);
@@ -65,7 +69,9 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
     .action(async (inputs: string[], flags: OutputFlags & { format: string }) => {
       if (!(FLOW_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${FLOW_FORMATS.join(', ')}`);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const inventory = buildInventory(await loadWithFlags(inputs, flags));
+      const load = await loadWithFlags(inputs, flags);
+      reportInputProblems(load, false);
+      const inventory = buildInventory(load);
       writeResult(flags.output, formatFlows(neededFlowsOf(inventory), flags.format as FlowFormat), Boolean(flags.force));
     });
 

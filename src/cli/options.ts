@@ -56,3 +56,15 @@ export async function loadWithFlags(inputs: string[], flags: InputFlags): Promis
   }
   return load;
 }
+
+/**
+ * Names every document that could not be read, for commands that have no input checks of
+ * their own; with `strict` they are an error, because a result built on part of the input
+ * would be wrong (a policy that did not parse is a policy missing from the answer).
+ */
+export function reportInputProblems(load: LoadResult, strict: boolean): void {
+  for (const problem of load.problems) note(`${problem.file}:${problem.line}: ${problem.message}`);
+  if (strict && load.problems.length > 0) {
+    throw new InputError(`${load.problems.length} document(s) could not be read (listed above); fix them, or remove them from the input`);
+  }
+}

@@ -7,6 +7,8 @@ import type { Workload } from '../model/workloads.js';
 import { stableSelector } from './stable-labels.js';
 
 /** Namespace and pod labels of the cluster's ingress controller, as the generated ingress rules select it. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
 export interface IngressControllerPeer {
   namespace: string;
   podLabels: Record<string, string>;
@@ -114,7 +116,13 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
     if (!flow.destination || flow.source.type !== 'workload') unpaired.push(flow);
   }
 
-  const namespaces = [...new Set(groups.map((group) => group.namespace))].sort();
+  // The cluster's own namespaces serve DNS and the API to everyone; a default deny there,
+  // built from flows that only this install needs, would break the whole cluster.
+  const inputNamespaces = [...new Set(groups.map((group) => group.namespace))].sort();
+  const namespaces = inputNamespaces.filter((namespace) => !SYSTEM_NAMESPACES.has(namespace));
+  for (const namespace of inputNamespaces.filter((candidate) => SYSTEM_NAMESPACES.has(candidate))) {
+    problems.push(`namespace ${namespace} belongs to the cluster, so no policies are written for it; harden it separately`);
+  }
   const bundle: NetpolBundle['namespaces'] = namespaces.map((namespace) => {
     const policies = [defaultDeny(namespace), allowDns(namespace)];
     for (const group of groups.filter((candidate) => candidate.namespace === namespace)) {

@@ -24,6 +24,7 @@ export default defineCheck({
     invalidSelector: 'Peer {{peer}} of NetworkPolicy {{policy}} has a selector the API server rejects (a label value or expression of the wrong type, or an unknown operator), so it matches nothing.',
   },
   limitations: [
+    'Policies labelled app.kubernetes.io/managed-by: rampart (written by harden netpol) are skipped.',
     'A namespaceSelector that names namespaces by kubernetes.io/metadata.name, none of which is in the input, is taken as aimed at pods installed elsewhere (kube-dns, the ingress controller) and is not reported.',
     'Only the input is seen: a peer that selects pods or namespaces installed by other means by other labels is reported although it may match in the cluster.',
   ],
@@ -32,6 +33,9 @@ export default defineCheck({
     const findings: FindingDraft<MessageId>[] = [];
     const namespacesBySelector = new Map<string, string[]>();
     for (const policy of networkPolicies(inventory)) {
+      // Policies from `rampart harden netpol` name clients by labels the operator adds later
+      // (client-of.rampart.dev/…), and their proof already checks them.
+      if (policy.resource.labels['app.kubernetes.io/managed-by'] === 'rampart') continue;
       for (const direction of ['ingress', 'egress'] as const) {
         // Rules of a direction the policy does not isolate are ignored by the API server's semantics.
         if (!policy.isolates[direction]) continue;

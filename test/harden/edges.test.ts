@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_INGRESS_CONTROLLER, synthesizeNetpol } from '../../src/harden/netpol.js';
+import { buildInventory } from '../../src/model/inventory.js';
+import { loadInputs } from '../../src/load/index.js';
+import { auditFiles, ROOT } from '../support/audit.js';
+import { runCli } from '../support/cli.js';
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-harden-edges-'));
+const example = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
+
+const deployment = (namespace: string, name: string, labels: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n  selector: {matchLabels: {${labels}}}\n  template:\n    metadata: {labels: {${labels}}}\n    spec: {containers: [{name: a, image: x:1}]}\n`;
+
+describe('harden netpol edges', () => {
+  it('writes nothing for kube-system', async () => {
+    const file = path.join(folder, 'dns.yaml');
+    writeFileSync(file, `${deployment('kube-system', 'coredns', 'k8s-app: kube-dns')}---\n${deployment('app', 'web', 'app: web')}`);
+    const bundle = synthesizeNetpol(buildInventory(await loadInputs([file])), { ingressController: DEFAULT_INGRESS_CONTROLLER });
+    expect(bundle.namespaces.map((entry) => entry.namespace)).toEqual(['app']);
+    expect(bundle.problems.some((problem) => problem.includes('kube-system'))).toBe(true);
+  });
+
+  it('refuses input that did not parse', () => {
+    const broken = path.join(folder, 'broken.yaml');
+    writeFileSync(broken, 'kind: [\n');
+    const run = runCli(['harden', 'netpol', example, broken, '--out', path.join(folder, 'out-broken')], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('broken.yaml:');
+  });
+
+  it('rejects an --out whose parent is missing', () => {
+    const run = runCli(['harden', 'netpol', example, '--out', path.join(folder, 'no', 'such', 'out')], { cwd: folder, timeout: 20_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('does not exist');
+  });
+
+  it('notes unreadable documents in connlist', () => {
+    const broken = path.join(folder, 'broken2.yaml');
+    writeFileSync(broken, 'kind: [\n');
+    const run = runCli(['netpol', 'connlist', example, broken], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('broken2.yaml:');
+  });
+
+  it('its own bundle audits clean', async () => {
+    const out = path.join(folder, 'bundle-example');
+    const run = runCli(['harden', 'netpol', example, '--out', out], { cwd: folder });
+    expect(run.code).toBe(0);
+    const result = await auditFiles([example, out]);
+    expect(result.findings.filter((finding) => finding.area === 'netpol')).toEqual([]);
+  });
+});

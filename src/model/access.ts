@@ -32,9 +32,12 @@ export function num(value: unknown): number | undefined {
 }
 
 /** Labels and annotations: string values only, as the API server requires. */
-export function stringMap(value: unknown): Record<string, string> {
+export function stringMap(value: unknown): Readonly<Record<string, string>> {
+  if (!isRecord(value)) return {};
+  // Most maps are already all strings; sharing them instead of copying saves memory on large
+  // installs. Callers get a read-only view because the map is part of the loaded object.
+  if (Object.values(value).every((entry) => typeof entry === 'string')) return value as Record<string, string>;
   const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
   for (const [key, entry] of Object.entries(value)) {
     if (typeof entry === 'string') out[key] = entry;
     else if (typeof entry === 'number' || typeof entry === 'boolean') out[key] = String(entry);

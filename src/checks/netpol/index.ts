@@ -1,6 +1,7 @@
 import type { Check } from '../types.js';
 import allowAllSources from './allow-all-sources.js';
 import egressToEverywhere from './egress-to-everywhere.js';
+import invalidPolicy from './invalid-policy.js';
 import linkerdProxyPort from './linkerd-proxy-port.js';
 import neededFlowBlocked from './needed-flow-blocked.js';
 import noDefaultDeny from './no-default-deny.js';
@@ -12,6 +13,7 @@ import workloadNotSelected from './workload-not-selected.js';
 export const netpolChecks: Check[] = [
   allowAllSources,
   egressToEverywhere,
+  invalidPolicy,
   linkerdProxyPort,
   neededFlowBlocked,
   noDefaultDeny,

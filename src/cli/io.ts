@@ -18,6 +18,7 @@ export async function readStdin(): Promise<string> {
 
 /** Rejects an existing output file unless `force` is set. Commands call it before doing any work. */
 export function assertOutputWritable(output: string | undefined, force: boolean): void {
+  if (output !== undefined && output.trim() === '') throw new UsageError('--output needs a file path, or - for standard output');
   if (output === undefined || output === '-' || !existsSync(output)) return;
   const stat = statSync(output);
   if (stat.isDirectory()) throw new UsageError(`--output ${output} is a folder; give a file path`);

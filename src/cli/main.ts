@@ -26,9 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   registerHarden(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 
-  if (argv.length === 0) {
-    // No command is a usage error, not a request for help: scripts must see it fail.
-    process.stderr.write(program.helpInformation());
+  // No command, or a command group without its subcommand, is a usage error, not a request
+  // for help: scripts must see it fail.
+  const group = program.commands.find((command) => command.name() === argv[0] && command.commands.length > 0);
+  if (argv.length === 0 || (group && argv.length === 1)) {
+    process.stderr.write((group ?? program).helpInformation());
     return EXIT.usage;
   }
 

@@ -184,3 +184,19 @@ describe('small input edges', () => {
     expect(run.stderr).toContain('\\x1b[31mRED');
   });
 });
+
+describe('command groups', () => {
+  it('a group without its subcommand is a usage error', () => {
+    for (const group of ['netpol', 'harden']) {
+      const run = runCli([group], { cwd: folder });
+      expect(run.code, group).toBe(2);
+      expect(run.stderr).toContain(`Usage: rampart ${group}`);
+    }
+  });
+
+  it('an empty --output is a usage error', () => {
+    const run = runCli(['audit', file('pod4.yaml', privilegedPod), '-o', ''], { cwd: folder });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--output needs a file path');
+  });
+});

@@ -7,6 +7,7 @@ import { escapeControl } from '../report/escape.js';
 import { registerHarden } from './harden.js';
 import { EXIT, UsageError } from './io.js';
 import { registerNetpol } from './netpol.js';
+import { registerPki } from './pki.js';
 
 /** Runs the command line and returns the exit code; the only code that handles argv and exit codes. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerChecks(program);
   registerNetpol(program, (code) => (exitCode = code));
   registerHarden(program, (code) => (exitCode = code));
+  registerPki(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 
   // No command, or a command group without its subcommand, is a usage error, not a request

@@ -1,7 +1,24 @@
 import type { Check } from '../types.js';
+import certManagerCertificate from './cert-manager-certificate.js';
+import certificateCaConstraints from './certificate-ca-constraints.js';
+import certificateChainBroken from './certificate-chain-broken.js';
+import certificateExpiring from './certificate-expiring.js';
+import certificateWeak from './certificate-weak.js';
+import certificateWithoutSan from './certificate-without-san.js';
 import natsOpaquePorts from './nats-opaque-ports.js';
 import plaintextFlow from './plaintext-flow.js';
 import postgresSslmode from './postgres-sslmode.js';
 import tlsOptionalFlow from './tls-optional-flow.js';
 
-export const transportChecks: Check[] = [natsOpaquePorts, plaintextFlow, postgresSslmode, tlsOptionalFlow];
+export const transportChecks: Check[] = [
+  certManagerCertificate,
+  certificateCaConstraints,
+  certificateChainBroken,
+  certificateExpiring,
+  certificateWeak,
+  certificateWithoutSan,
+  natsOpaquePorts,
+  plaintextFlow,
+  postgresSslmode,
+  tlsOptionalFlow,
+];

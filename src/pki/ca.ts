@@ -1,0 +1,25 @@
+import { createRootCa } from './certificates.js';
+import type { OutputFile } from './files.js';
+import { generateKeyPair, privateKeyPem, type KeyType } from './keys.js';
+
+export const DEFAULT_CA_DAYS = 3650;
+/** Path length 0: the CA signs leaf certificates only, which is what most uses need. */
+export const DEFAULT_CA_PATH_LENGTH = 0;
+
+export interface CaFilesRequest {
+  commonName: string;
+  now: Date;
+  days: number;
+  pathLength: number;
+  keyType: KeyType;
+}
+
+/** Creates a self-signed root CA as ca.crt and ca.key. */
+export async function createCaFiles(request: CaFilesRequest): Promise<OutputFile[]> {
+  const keyPair = await generateKeyPair(request.keyType);
+  const certificate = await createRootCa({ commonName: request.commonName, keyPair, pathLength: request.pathLength, now: request.now, days: request.days });
+  return [
+    { name: 'ca.crt', content: certificate.toString('pem') + '\n', secret: false },
+    { name: 'ca.key', content: await privateKeyPem(keyPair), secret: true },
+  ];
+}

@@ -1,0 +1,81 @@
+import { isIP } from 'node:net';
+import { connect, type DetailedPeerCertificate } from 'node:tls';
+import { PkiInputError } from './errors.js';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** Parses `host:port` or `[ipv6]:port`; returns undefined when the text is not of that form. */
+export function parseEndpoint(text: string): Endpoint | undefined {
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1], port };
+}
+
+/**
+ * Connects to the endpoint with TLS and returns the certificates it presents, leaf first, as DER.
+ * The server's certificate is not verified, because the point is to look at it; SNI is the host
+ * unless it is an IP address. Fails after `timeoutMs` without a completed handshake.
+ */
+export function fetchPeerCertificates(endpoint: Endpoint, timeoutMs: number): Promise<Buffer[]> {
+  const address = `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+      rejectUnauthorized: false,
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new PkiInputError(`TLS handshake with ${address} timed out after ${timeoutMs / 1000} s; check that the port serves TLS, or raise --timeout`));
+    }, timeoutMs);
+
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const chain = chainOf(socket.getPeerCertificate(true));
+      socket.end();
+      if (chain.length === 0) reject(new PkiInputError(`${address} completed the TLS handshake without presenting a certificate`));
+      else resolve(chain);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new PkiInputError(`cannot inspect ${address}: ${describeSocketError(error)}`));
+    });
+  });
+}
+
+function chainOf(peer: DetailedPeerCertificate): Buffer[] {
+  const chain: Buffer[] = [];
+  const seen = new Set<string>();
+  let current: DetailedPeerCertificate | undefined = peer;
+  // Node links a self-signed certificate to itself, so the walk stops at a certificate already seen.
+  while (current && current.raw && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(current.raw);
+    current = current.issuerCertificate;
+  }
+  return chain;
+}
+
+function describeSocketError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ECONNRESET':
+      return 'connection reset by the server';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    default:
+      return error.message;
+  }
+}

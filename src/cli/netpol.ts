@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { isIPv6 } from 'node:net';
 import { buildInventory } from '../model/inventory.js';
-import { connlist } from '../netpol/connlist.js';
+import { connlist, MAX_CONNECTIONS } from '../netpol/connlist.js';
 import { EndpointError, explain, formatExplanation, parsePortQuery, policyName, type Explanation, type PortQuery } from '../netpol/explain.js';
 import { CONNLIST_FORMATS, formatConnlist, type ConnlistFormat } from '../netpol/format.js';
 import { FLOW_FORMATS, formatFlows, type FlowFormat } from '../netpol/flows-format.js';
 import { neededFlowsOf } from '../model/cluster-flows.js';
+import { addIngressControllerOptions, optionalIngressController, type IngressControllerFlags } from './ingress-controller.js';
 import { assertOutputWritable, EXIT, UsageError, writeResult } from './io.js';
 import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
@@ -14,46 +15,56 @@ interface OutputFlags extends InputFlags {
   force?: boolean;
 }
 
+type ConnectivityFlags = OutputFlags & IngressControllerFlags;
+
+/** End of the help of connlist's and explain's --ingress-namespace. */
+const INGRESS_NOTE = 'without it and --ingress-label, only rules that admit every namespace admit the controller';
+
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 
 /** `rampart netpol connlist|explain|flows`: what the NetworkPolicies allow and why, and what the platform needs. */
 export function registerNetpol(program: Command, setExitCode: (code: number) => void): void {
   const netpol = program.command('netpol').description('NetworkPolicy connectivity: list allowed connections, or explain one');
 
-  addInputOptions(netpol.command('connlist').description('list every connection the NetworkPolicies allow between workloads, outside addresses and the ingress controller').argument('<input...>', INPUT_ARGUMENT))
+  addIngressControllerOptions(addInputOptions(netpol.command('connlist').description('list every connection the NetworkPolicies allow between workloads, outside addresses and the ingress controller').argument('<input...>', INPUT_ARGUMENT)), INGRESS_NOTE)
     .option('--format <format>', `output format: ${CONNLIST_FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the list to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
-    .action(async (inputs: string[], flags: OutputFlags & { format: string }) => {
+    .action(async (inputs: string[], flags: ConnectivityFlags & { format: string }) => {
       if (!(CONNLIST_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${CONNLIST_FORMATS.join(', ')}`);
+      const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
       const load = await loadWithFlags(inputs, flags);
       reportInputProblems(load, false);
       const inventory = buildInventory(load);
-      writeResult(flags.output, formatConnlist(connlist(inventory), flags.format as ConnlistFormat), Boolean(flags.force));
+      writeResult(flags.output, formatConnlist(connlist(inventory, MAX_CONNECTIONS, ingressController), flags.format as ConnlistFormat), Boolean(flags.force));
     });
 
-  addInputOptions(
-    netpol
-      .command('explain')
-      .description('say whether one connection is allowed (exit 0) or denied (exit 1), and which policies and rules decide it in each direction')
-      .argument('<input...>', INPUT_ARGUMENT),
+  addIngressControllerOptions(
+    addInputOptions(
+      netpol
+        .command('explain')
+        .description('say whether one connection is allowed (exit 0) or denied (exit 1), and which policies and rules decide it in each direction')
+        .argument('<input...>', INPUT_ARGUMENT),
+    ),
+    INGRESS_NOTE,
   )
     .requiredOption('--from <source>', 'source: namespace/name, namespace/name[Kind], an IP address, or {ingress-controller}')
     .requiredOption('--to <destination>', 'destination: namespace/name or namespace/name[Kind] or an IP address, optionally with :port or :port/protocol (TCP by default)')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('-o, --output <file>', 'write the explanation to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
-    .action(async (inputs: string[], flags: OutputFlags & { from: string; to: string; format: string }) => {
+    .action(async (inputs: string[], flags: ConnectivityFlags & { from: string; to: string; format: string }) => {
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`unknown format "${flags.format}"; use text or json`);
       const { destination, port } = splitDestination(flags.to);
+      const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
       const load = await loadWithFlags(inputs, flags);
       reportInputProblems(load, false);
       const inventory = buildInventory(load);
       let explanation: Explanation;
       try {
-        explanation = explain(inventory, flags.from, destination, port);
+        explanation = explain(inventory, flags.from, destination, port, ingressController);
       } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
@@ -79,16 +90,32 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
   for (const command of netpol.commands) command.option('--debug', 'show stack traces of internal errors');
 }
 
-/** Splits `ns/name:8080/TCP` into the destination and the port; an IPv6 address takes a port only in brackets (`[fd00::1]:53/UDP`). */
-function splitDestination(text: string): { destination: string; port?: PortQuery } {
+/**
+ * Splits `ns/name:8080/TCP` into the destination and the port. An IPv6 address takes a port only in
+ * brackets (`[fd00::1]:53/UDP`): `2001:db8::1:443` is itself a valid address, so it is rejected as ambiguous.
+ */
+export function splitDestination(text: string): { destination: string; port?: PortQuery } {
   const bracketed = /^\[([^\]]+)\](?::(.+))?$/.exec(text);
-  const plain = bracketed || isIPv6(text) ? undefined : /^(.+):([^:]+)$/.exec(text);
+  if (!bracketed && isIPv6(text)) {
+    const last = text.lastIndexOf(':');
+    const lastGroup = text.slice(last + 1);
+    if (isIPv6(text.slice(0, last)) && parsePortQuery(lastGroup)) {
+      throw new UsageError(`ambiguous --to "${text}": the last group may be a port; write [${text}] for the address alone, or [${text.slice(0, last)}]:${lastGroup} for the address with port ${lastGroup}`);
+    }
+    return { destination: text };
+  }
+  const plain = bracketed ? undefined : /^(.+):([^:]+)$/.exec(text);
   const destination = bracketed?.[1] ?? plain?.[1] ?? text;
   const portText = bracketed?.[2] ?? plain?.[2];
   if (portText === undefined) return { destination };
+  if (plain && isIPv6(destination)) throw new UsageError(`ambiguous --to "${text}": put an IPv6 address in brackets before its port, as [${destination}]:${portText}`);
   const port = parsePortQuery(portText);
-  if (!port) throw new UsageError(`invalid port "${portText}" in --to "${text}": give a number from 1 to 65535, optionally with /TCP, /UDP or /SCTP`);
-  return { destination, port };
+  if (port) return { destination, port };
+  const protocol = /^(\d{1,5})\/(.*)$/.exec(portText);
+  if (protocol && parsePortQuery(protocol[1])) {
+    throw new UsageError(`unsupported protocol "${protocol[2]}" in --to "${text}": NetworkPolicies match only TCP, UDP and SCTP; give /TCP, /UDP or /SCTP, or leave it out for TCP`);
+  }
+  throw new UsageError(`invalid port "${portText}" in --to "${text}": give a number from 1 to 65535, optionally with /TCP, /UDP or /SCTP`);
 }
 
 function explanationJson(explanation: Explanation): unknown {

@@ -25,12 +25,26 @@ export function bundleReadme(bundle: NetpolBundle, folder: string, ingressContro
 
   if (bundle.clientLabels.length > 0) {
     lines.push('## Clients outside the input', '');
-    lines.push('These servers admit clients that are not in the input only when the client pods carry a label:', '');
+    lines.push('These servers admit clients that are not in the input only when the client pods carry a label. In a namespace the bundle hardens, the label also allows those pods to connect to the server:', '');
     for (const entry of bundle.clientLabels) lines.push(`- \`${entry.label}: "true"\` on client pods in namespace \`${entry.namespace}\` for Service \`${entry.service}\``);
     lines.push('');
   }
 
-  const outside = bundle.unpaired.filter((flow) => flow.purpose !== 'dns');
+  if (bundle.coarse.length > 0) {
+    lines.push('## Flows allowed only coarsely', '');
+    lines.push("These flows go to Services that the input names but does not contain, so the server's pod labels are unknown. The client's egress rule admits every pod of the Service's namespace on the flow's port, which is wider than the flow:", '');
+    for (const flow of bundle.coarse) lines.push(`- ${describeSource(flow.source)} -> ${describeDestination(flow)}: ${flow.reasons.join('; ')}`);
+    lines.push('');
+  }
+
+  if (bundle.serverLabels.length > 0) {
+    lines.push('## Servers outside the input in a hardened namespace', '');
+    lines.push("The default deny of these namespaces also blocks the pods of Services that the input does not contain. The bundle admits their clients only when the server's pods carry a label:", '');
+    for (const entry of bundle.serverLabels) lines.push(`- \`${entry.label}: "true"\` on the pods of Service \`${entry.service}\` in namespace \`${entry.namespace}\``);
+    lines.push('');
+  }
+
+  const outside = bundle.unpaired.filter((flow) => flow.purpose !== 'dns' && !bundle.coarse.includes(flow));
   if (outside.length > 0) {
     lines.push('## Flows with one end outside the input', '');
     lines.push('Only the side in the input is allowed here; the other side needs a policy of its own where it runs.', '');

@@ -1,9 +1,10 @@
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
+import { SUPPRESS_ANNOTATION } from '../checks/suppressions.js';
 import { KUBE_DNS, neededFlowsOf } from '../model/cluster-flows.js';
 import { describeDestination, describeSource, type Flow } from '../model/flows.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
-import type { Workload } from '../model/workloads.js';
+import { shownAs, type Workload } from '../model/workloads.js';
 import { stableSelector } from './stable-labels.js';
 
 /** Namespace and pod labels of the cluster's ingress controller, as the generated ingress rules select it. */
@@ -52,6 +53,11 @@ export interface SelectorGroup {
   name: string;
   selector: Record<string, string>;
   workloads: Workload[];
+  /**
+   * Pods not in the input that the group stands for, selected by a label the user adds: the
+   * servers of a Service, or its clients. Its `workloads` are then empty.
+   */
+  outside?: { role: 'server' | 'client'; service: string };
 }
 
 export interface NetpolBundle {
@@ -59,7 +65,7 @@ export interface NetpolBundle {
   namespaces: { namespace: string; policies: GeneratedPolicy[] }[];
   flows: Flow[];
   groups: SelectorGroup[];
-  /** Flows that the bundle allows on one side only, because the other end is not in the input. */
+  /** Flows that the bundle allows on one side only, because the other end is neither in the input nor in a hardened namespace. */
   unpaired: Flow[];
   /** NetworkPolicies of the hardened namespaces already in the input: the bundle adds to what they allow and cannot narrow it. */
   existingPolicies: Resource[];
@@ -69,11 +75,31 @@ export interface NetpolBundle {
   problems: string[];
   /** Label that a client pod not in the input needs to reach a server of the install, by Service. */
   clientLabels: { service: string; namespace: string; label: string }[];
+  /**
+   * Label that the pods of a Service not in the input need, in a hardened namespace, for the
+   * bundle's policy for that Service to admit its clients.
+   */
+  serverLabels: { service: string; namespace: string; label: string }[];
+  /**
+   * Flows to Services not in the input. The client's egress admits every pod of the Service's
+   * namespace on the flow's port, because the server's pod labels are unknown.
+   */
+  coarse: Flow[];
 }
 
 /** Returns the label a client outside the input needs for a server's policy to admit it: `client-of.rampart.dev/<service>: "true"`. */
 export function clientLabel(service: string): string {
   return `client-of.rampart.dev/${service}`;
+}
+
+/** Returns the label the pods of a Service not in the input need in a hardened namespace: `server-of.rampart.dev/<service>: "true"`. */
+export function serverLabel(service: string): string {
+  return `server-of.rampart.dev/${service}`;
+}
+
+/** True for a flow to a Service that is not in the input, whose pods are unknown. */
+export function isToOutsideServer(flow: Flow): boolean {
+  return !flow.destination && !flow.destinationPods;
 }
 
 /**
@@ -88,18 +114,46 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
   const groupOf = new Map<Workload, SelectorGroup>();
   for (const group of groups) for (const workload of group.workloads) groupOf.set(workload, group);
 
+  // The cluster's own namespaces serve DNS and the API to everyone; a default deny there,
+  // built from flows that only this install needs, would break the whole cluster.
+  const inputNamespaces = [...new Set(groups.map((group) => group.namespace))].sort();
+  const namespaces = inputNamespaces.filter((namespace) => !SYSTEM_NAMESPACES.has(namespace));
+  for (const namespace of inputNamespaces.filter((candidate) => SYSTEM_NAMESPACES.has(candidate))) {
+    problems.push(`namespace ${namespace} belongs to the cluster, so no policies are written for it; harden it separately`);
+  }
+
   const ingressRules = new Map<SelectorGroup, Map<string, RuleDraft>>();
   const egressRules = new Map<SelectorGroup, Map<string, RuleDraft>>();
   const unpaired: Flow[] = [];
+  const coarse: Flow[] = [];
   const clientLabels = new Map<string, NetpolBundle['clientLabels'][number]>();
+  // Servers and clients not in the input whose namespace the bundle hardens: the default deny
+  // would block them, so each gets a policy that selects its pods by a label the user adds.
+  const outsideGroups = new Map<string, SelectorGroup>();
+  const outsideGroup = (role: 'server' | 'client', namespace: string, service: string): SelectorGroup | undefined => {
+    if (!namespaces.includes(namespace)) return undefined;
+    const key = `${role}/${namespace}/${service}`;
+    let group = outsideGroups.get(key);
+    if (!group) {
+      const label = role === 'server' ? serverLabel(service) : clientLabel(service);
+      group = { namespace, name: `${role === 'server' ? 'service' : 'clients-of'}-${service}`, selector: { [label]: 'true' }, workloads: [], outside: { role, service } };
+      outsideGroups.set(key, group);
+    }
+    return group;
+  };
 
   for (const flow of flows) {
     // The namespace-wide allow-dns policy serves DNS.
     if (flow.purpose === 'dns') continue;
     const comment = `${describeSource(flow.source)} -> ${describeDestination(flow)}: ${flow.reasons.join('; ')}`;
     const port: PortObject = { protocol: flow.protocol, port: flow.port };
-    const destinationGroup = flow.destination ? groupOf.get(flow.destination) : undefined;
-    const sourceGroup = flow.source.type === 'workload' ? groupOf.get(flow.source.workload) : undefined;
+    let destinationGroup: SelectorGroup | undefined;
+    if (flow.destination) destinationGroup = groupOf.get(flow.destination);
+    else if (isToOutsideServer(flow)) destinationGroup = outsideGroup('server', flow.target.namespace, flow.target.service);
+    if (isToOutsideServer(flow)) coarse.push(flow);
+    let sourceGroup: SelectorGroup | undefined;
+    if (flow.source.type === 'workload') sourceGroup = groupOf.get(flow.source.workload);
+    else if (flow.source.type === 'clients') sourceGroup = outsideGroup('client', flow.source.namespace, flow.target.service);
 
     if (destinationGroup) {
       const peer = sourcePeer(flow, destinationGroup.namespace, groupOf, options);
@@ -113,19 +167,12 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
       const peer = destinationPeer(flow, sourceGroup.namespace, groupOf);
       if (peer) addRule(egressRules, sourceGroup, peer, port, comment);
     }
-    if (!flow.destination || flow.source.type !== 'workload') unpaired.push(flow);
+    if (!destinationGroup || !sourceGroup) unpaired.push(flow);
   }
 
-  // The cluster's own namespaces serve DNS and the API to everyone; a default deny there,
-  // built from flows that only this install needs, would break the whole cluster.
-  const inputNamespaces = [...new Set(groups.map((group) => group.namespace))].sort();
-  const namespaces = inputNamespaces.filter((namespace) => !SYSTEM_NAMESPACES.has(namespace));
-  for (const namespace of inputNamespaces.filter((candidate) => SYSTEM_NAMESPACES.has(candidate))) {
-    problems.push(`namespace ${namespace} belongs to the cluster, so no policies are written for it; harden it separately`);
-  }
   const bundle: NetpolBundle['namespaces'] = namespaces.map((namespace) => {
     const policies = [defaultDeny(namespace), allowDns(namespace)];
-    for (const group of groups.filter((candidate) => candidate.namespace === namespace)) {
+    for (const group of [...groups, ...outsideGroups.values()].filter((candidate) => candidate.namespace === namespace)) {
       const ingress = ingressRules.get(group);
       if (ingress) policies.push(allowPolicy(group, 'ingress', [...ingress.values()]));
       const egress = egressRules.get(group);
@@ -135,7 +182,8 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
   });
 
   const existingPolicies = inventory.ofKind('NetworkPolicy', 'networking.k8s.io').filter((policy) => namespaces.includes(policy.namespace ?? 'default'));
-  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()] };
+  const serverLabels = [...outsideGroups.values()].flatMap((group) => (group.outside?.role === 'server' ? [{ service: group.outside.service, namespace: group.namespace, label: serverLabel(group.outside.service) }] : []));
+  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()], serverLabels, coarse };
 }
 
 function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup[] {
@@ -155,8 +203,11 @@ function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup
       existing.workloads.push(workload);
       continue;
     }
-    let name = workload.name;
-    if (usedNames.has(`${workload.namespace}/${name}`)) name = `${name}-${workload.kind.toLowerCase()}`;
+    // Named as connlist and the proof name the workload, so Pods of an owner not in the input take the owner's name.
+    const identity = shownAs(workload);
+    let name = identity.name;
+    if (usedNames.has(`${workload.namespace}/${name}`)) name = `${identity.name}-${identity.kind.toLowerCase()}`;
+    for (let suffix = 2; usedNames.has(`${workload.namespace}/${name}`); suffix++) name = `${identity.name}-${identity.kind.toLowerCase()}-${suffix}`;
     usedNames.add(`${workload.namespace}/${name}`);
     const group: SelectorGroup = { namespace: workload.namespace, name, selector, workloads: [workload] };
     byKey.set(key, group);
@@ -210,15 +261,15 @@ function destinationPeer(flow: Flow, policyNamespace: string, groupOf: Map<Workl
     return group && podsPeer(group.namespace, group.selector, policyNamespace);
   }
   if (flow.destinationPods) return podsPeer(flow.destinationPods.namespace, flow.destinationPods.podLabels, policyNamespace);
-  // The server is not in the input, so its pod labels are unknown: the rule admits its namespace on the flow's port only.
+  // The server is not in the input, so its pod labels are unknown: the rule admits every pod of its namespace on the flow's port only.
   return podsPeer(flow.target.namespace, {}, policyNamespace);
 }
 
-function policyManifest(namespace: string, name: string, spec: Record<string, unknown>): GeneratedPolicy['manifest'] {
+function policyManifest(namespace: string, name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): GeneratedPolicy['manifest'] {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'rampart' } },
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'rampart' }, ...(annotations ? { annotations } : {}) },
     spec,
   };
 }
@@ -257,14 +308,23 @@ function allowPolicy(group: SelectorGroup, direction: 'ingress' | 'egress', rule
     policyTypes: [direction === 'ingress' ? 'Ingress' : 'Egress'],
     [direction]: rules.map((rule) => ({ [peerKey]: [rule.peer], ports: rule.ports })),
   };
-  const members = group.workloads.map((workload) => `${workload.kind} ${workload.name}`).join(', ');
+  const members = describeMembers(group);
+  // The audit finds no pod with the label, because those pods are not in the input.
+  const annotations = group.outside ? { [SUPPRESS_ANNOTATION]: `netpol/policy-selects-nothing: selects the ${group.outside.role === 'server' ? 'pods of Service' : 'clients of Service'} ${group.outside.service}, which are not in the input` } : undefined;
   return {
     namespace: group.namespace,
     name,
-    manifest: policyManifest(group.namespace, name, spec),
+    manifest: policyManifest(group.namespace, name, spec, annotations),
     description: `${direction === 'ingress' ? 'Connections to' : 'Connections from'} the pods of ${members}.`,
     comments: direction === 'ingress' ? { ingress: rules.map((rule) => rule.comments), egress: [] } : { ingress: [], egress: rules.map((rule) => rule.comments) },
   };
+}
+
+function describeMembers(group: SelectorGroup): string {
+  const label = `${Object.keys(group.selector)[0]}: "true"`;
+  if (group.outside?.role === 'server') return `Service ${group.outside.service} (not in the input), which need the label ${label}`;
+  if (group.outside?.role === 'client') return `clients of Service ${group.outside.service} that are not in the input, which need the label ${label}`;
+  return [...new Set(group.workloads.map((workload) => `${shownAs(workload).kind} ${shownAs(workload).name}`))].join(', ');
 }
 
 /** Renders one namespace's policies as a multi-document YAML file, each rule commented with the flows it serves. */

@@ -8,7 +8,7 @@ import { analyse, classConnections, type Analysis } from '../netpol/connectivity
 import { IntervalSet } from '../netpol/intervals.js';
 import type { WorkloadPeer } from '../netpol/peers.js';
 import { isProtocol } from '../netpol/connections.js';
-import type { GeneratedPolicy, IngressControllerPeer, NetpolBundle } from './netpol.js';
+import { clientLabel, isToOutsideServer, serverLabel, type GeneratedPolicy, type IngressControllerPeer, type NetpolBundle } from './netpol.js';
 
 /** A needed flow that the install plus the bundle denies. */
 export interface DeniedFlow {
@@ -31,6 +31,11 @@ export interface Proof {
   extra: ExtraConnection[];
   /** Flows not checked because one end is neither in the input nor a known infrastructure endpoint. */
   unchecked: Flow[];
+  /**
+   * Flows to Services not in the input, checked against a stand-in server but allowed coarsely:
+   * the client may reach every pod of the server's namespace on the flow's port.
+   */
+  coarse: Flow[];
   /** Workloads of the hardened namespaces whose connections were compared with the needed flows. */
   workloads: number;
   namespaces: string[];
@@ -68,18 +73,18 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
     if (flow.source.type === 'workload') return peerOf.get(flow.source.workload.resource);
     if (flow.source.type === 'ingress-controller') return standInPeer(INGRESS_KEY);
     if (flow.source.type === 'pods') return standInPeer(podsKey(flow.source.pods));
-    return undefined;
+    return standInPeer(clientsKey(flow));
   };
   const destinationPeer = (flow: Flow): WorkloadPeer | undefined => {
     if (flow.destination) return peerOf.get(flow.destination.resource);
     if (flow.destinationPods) return standInPeer(podsKey(flow.destinationPods));
-    return undefined;
+    return standInPeer(serviceKey(flow));
   };
 
   const denied: DeniedFlow[] = [];
   const unchecked: Flow[] = [];
   const expected = new Map<string, { source: WorkloadPeer; destination: WorkloadPeer; connections: ConnectionSet }>();
-  let checked = 0;
+  const checkedKeys = new Set<string>();
   for (const flow of bundle.flows) {
     const source = sourcePeer(flow);
     const destination = destinationPeer(flow);
@@ -87,7 +92,10 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
       unchecked.push(flow);
       continue;
     }
-    checked++;
+    // Pods of one owner are one engine workload, so their flows are checked once.
+    const flowKey = `${source.id}\u0000${destination.id}\u0000${flow.protocol}/${flow.port}`;
+    if (checkedKeys.has(flowKey)) continue;
+    checkedKeys.add(flowKey);
     const wanted = ConnectionSet.of(flow.protocol, IntervalSet.of(flow.port, flow.port));
     if (!allowedEverywhere(analysis, source, destination, flow.protocol, flow.port)) {
       denied.push({ flow, description: `${describeSource(flow.source)} -> ${describeDestination(flow)}` });
@@ -108,7 +116,8 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
     }
   }
 
-  return { passed: denied.length === 0 && extra.length === 0, checked, denied, extra, unchecked, workloads: inScope.length, namespaces: [...hardened].sort() };
+  const coarse = bundle.flows.filter((flow) => isToOutsideServer(flow) && !unchecked.includes(flow));
+  return { passed: denied.length === 0 && extra.length === 0, checked: checkedKeys.size, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort() };
 }
 
 /** Tells whether every pod of `source` reaches every pod of `destination` on the port. */
@@ -129,6 +138,14 @@ function podsKey(pods: ExternalPods): string {
   return `${pods.namespace}\u0000${JSON.stringify(Object.entries(pods.podLabels).sort())}`;
 }
 
+function clientsKey(flow: Flow): string {
+  return `clients\u0000${flow.source.type === 'clients' ? flow.source.namespace : ''}\u0000${flow.target.service}`;
+}
+
+function serviceKey(flow: Flow): string {
+  return `service\u0000${flow.target.namespace}\u0000${flow.target.service}`;
+}
+
 interface StandIn {
   namespace: string;
   name: string;
@@ -136,13 +153,16 @@ interface StandIn {
 }
 
 /**
- * Makes one stand-in Deployment per infrastructure endpoint that the flows name. An endpoint in
- * a hardened namespace gets none, because a stand-in there would itself be denied by the bundle.
+ * Makes one stand-in Deployment per infrastructure endpoint, per Service not in the input and per
+ * group of clients not in the input that the flows name. An infrastructure endpoint in a hardened
+ * namespace gets none, because a stand-in there would itself be denied by the bundle. The stand-ins
+ * for servers and clients carry the label that the bundle's policy for them selects, which README.md
+ * tells the user to put on the real pods.
  */
 function standInsFor(flows: readonly Flow[], ingressController: IngressControllerPeer, hardened: Set<string>): Map<string, StandIn> {
   const standIns = new Map<string, StandIn>();
-  const add = (key: string, namespace: string, labels: Record<string, string>) => {
-    if (standIns.has(key) || hardened.has(namespace)) return;
+  const add = (key: string, namespace: string, labels: Record<string, string>, inHardened = false) => {
+    if (standIns.has(key) || (hardened.has(namespace) && !inHardened)) return;
     const name = `${STAND_IN_PREFIX}${standIns.size}`;
     const podLabels = Object.keys(labels).length > 0 ? labels : { 'rampart.dev/stand-in': name };
     standIns.set(key, {
@@ -160,6 +180,8 @@ function standInsFor(flows: readonly Flow[], ingressController: IngressControlle
     if (flow.source.type === 'ingress-controller') add(INGRESS_KEY, ingressController.namespace, ingressController.podLabels);
     if (flow.source.type === 'pods') add(podsKey(flow.source.pods), flow.source.pods.namespace, flow.source.pods.podLabels);
     if (flow.destinationPods) add(podsKey(flow.destinationPods), flow.destinationPods.namespace, flow.destinationPods.podLabels);
+    if (isToOutsideServer(flow)) add(serviceKey(flow), flow.target.namespace, { [serverLabel(flow.target.service)]: 'true' }, true);
+    if (flow.source.type === 'clients') add(clientsKey(flow), flow.source.namespace, { [clientLabel(flow.target.service)]: 'true' }, true);
   }
   return standIns;
 }
@@ -168,8 +190,9 @@ function standInsFor(flows: readonly Flow[], ingressController: IngressControlle
 export function formatVerdict(proof: Proof): string {
   const scope = `${proof.workloads} workload${proof.workloads === 1 ? '' : 's'} in ${proof.namespaces.join(', ') || 'no namespace'}`;
   const unchecked = proof.unchecked.length > 0 ? `; ${proof.unchecked.length} flow${proof.unchecked.length === 1 ? '' : 's'} with an end outside the input not checked` : '';
-  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}`;
-  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}`;
+  const coarse = proof.coarse.length > 0 ? `; ${proof.coarse.length} flow${proof.coarse.length === 1 ? '' : 's'} to Services not in the input allowed only coarsely, to every pod of the Service's namespace on the port (listed in README.md)` : '';
+  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}${coarse}`;
+  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}${coarse}`;
 }
 
 /** Lists what made the proof fail, one line each. */

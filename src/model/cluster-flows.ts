@@ -1,5 +1,5 @@
-import { meshOfWorkload } from '../transport/mesh.js';
-import { flowsOf, type ExternalPods, type Flow } from './flows.js';
+import { meshOfNamespace, meshOfWorkload } from '../transport/mesh.js';
+import { chartInternalFlowsOf, flowsOf, outsideFlowsOf, type ExternalPods, type Flow } from './flows.js';
 import type { Inventory } from './inventory.js';
 import type { Workload } from './workloads.js';
 
@@ -29,13 +29,15 @@ const LINKERD_CONTROL_PLANE: { pods: ExternalPods; service: string; port: number
 export const LINKERD_METRICS_SCRAPER: ExternalPods = { name: 'the linkerd-viz Prometheus', namespace: 'linkerd-viz', podLabels: { component: 'prometheus' } };
 
 /**
- * Returns every flow the install needs: the application flows of flowsOf, plus DNS for every
- * workload and, for Linkerd-meshed workloads, the proxy's inbound and admin ports and its control plane.
- * Transport checks read flowsOf alone, because the added flows carry no application data.
+ * Returns every flow the install needs: the application flows of flowsOf, chartInternalFlowsOf and
+ * outsideFlowsOf, plus DNS for every workload and, for Linkerd-meshed workloads, the proxy's inbound
+ * and admin ports and its control plane. Transport checks read flowsOf alone.
  */
 export function neededFlowsOf(inventory: Inventory, platformNames = true): Flow[] {
   const application = flowsOf(inventory, platformNames);
-  return [...application, ...dnsFlows(inventory), ...linkerdFlows(inventory, application)];
+  const outside = outsideFlowsOf(inventory, platformNames);
+  const served = [...application, ...chartInternalFlowsOf(inventory, platformNames)];
+  return [...served, ...outside, ...dnsFlows(inventory), ...linkerdFlows(inventory, served), ...linkerdOutsideFlows(inventory, [...application, ...outside])];
 }
 
 function dnsFlows(inventory: Inventory): Flow[] {
@@ -121,4 +123,34 @@ function linkerdFlows(inventory: Inventory, application: Flow[]): Flow[] {
     });
   }
   return flows;
+}
+
+/**
+ * Adds the proxy's inbound port for flows from a meshed client to a Service not in the input whose
+ * namespace Linkerd injects: the server's pods are taken to follow their namespace.
+ */
+function linkerdOutsideFlows(inventory: Inventory, flows: Flow[]): Flow[] {
+  const out: Flow[] = [];
+  const seen = new Set<string>();
+  for (const flow of flows) {
+    if (flow.destination || flow.destinationPods || flow.source.type !== 'workload') continue;
+    const namespace = inventory.namespaces.get(flow.target.namespace);
+    const server = namespace ? meshOfNamespace(namespace) : undefined;
+    const client = meshOfWorkload(flow.source.workload, inventory);
+    if (server?.mesh !== 'linkerd' || client.mesh !== 'linkerd') continue;
+    const source = flow.source.workload;
+    const key = `${source.namespace}/${source.kind}/${source.name}>${flow.target.namespace}/${flow.target.service}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      source: flow.source,
+      target: flow.target,
+      port: LINKERD_PROXY_INBOUND_PORT,
+      protocol: 'TCP',
+      appProtocol: 'tcp',
+      reasons: [`meshed client ${source.name} reaches Service ${flow.target.service} on port ${flow.port} through the proxy's inbound port (${server.evidence})`],
+      purpose: 'mesh',
+    });
+  }
+  return out;
 }

@@ -3,9 +3,10 @@ import { BACKING_CHARTS, backingChartOf } from '../profiles/index.js';
 import type { BackingChart } from '../profiles/types.js';
 import type { AppProtocol } from '../profiles/types.js';
 import { configMapTexts, containerPorts } from '../profiles/containers.js';
+import { chartInternalFlows } from './chart-flows.js';
 import { isRecord, list } from './access.js';
 import type { Inventory, ServiceInfo, ServicePort } from './inventory.js';
-import type { Workload } from './workloads.js';
+import { shownAs, type Workload } from './workloads.js';
 
 /**
  * The client end of a flow. `clients` are the unnamed clients of a server whose clients are not in the input.
@@ -62,8 +63,14 @@ export interface Flow {
   purpose?: FlowPurpose;
 }
 
+/** Names a workload for messages: `Deployment shop/web`, with a Pod whose owner is not in the input named as that owner. */
+export function describeWorkload(workload: Workload): string {
+  const { name, kind } = shownAs(workload);
+  return `${kind} ${workload.namespace}/${name}`;
+}
+
 export function describeSource(source: FlowSource): string {
-  if (source.type === 'workload') return `${source.workload.kind} ${source.workload.namespace}/${source.workload.name}`;
+  if (source.type === 'workload') return describeWorkload(source.workload);
   if (source.type === 'ingress-controller') return 'the ingress controller';
   if (source.type === 'pods') return `${source.pods.name} (pods ${formatLabels(source.pods.podLabels)} in namespace ${source.pods.namespace})`;
   return `clients of the service (not in the input) in namespace ${source.namespace}`;
@@ -72,7 +79,7 @@ export function describeSource(source: FlowSource): string {
 export function describeDestination(flow: Flow): string {
   if (flow.destinationPods) return `${flow.destinationPods.name} (pods ${formatLabels(flow.destinationPods.podLabels)} in namespace ${flow.destinationPods.namespace}) port ${flow.port}/${flow.protocol} (${flow.appProtocol})`;
   if (!flow.destination) return `Service ${flow.target.namespace}/${flow.target.service} port ${flow.port} (${flow.appProtocol}; the server is not in the input)`;
-  const target = flow.service ? `Service ${flow.service.namespace}/${flow.service.name}` : `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}`;
+  const target = flow.service ? `Service ${flow.service.namespace}/${flow.service.name}` : describeWorkload(flow.destination);
   return `${target} port ${flow.port} (${flow.appProtocol})`;
 }
 
@@ -88,15 +95,36 @@ function formatLabels(labels: Record<string, string>): string {
  * A backing server whose clients are not in the input also gets a flow from its unnamed clients.
  */
 export function inferFlows(inventory: Inventory, platformNames = true): Flow[] {
+  return inferAllFlows(inventory, platformNames).application;
+}
+
+/**
+ * Flows by the checks that read them. `application` flows feed both the transport and the netpol
+ * side. `outside` flows go to Services that the input names as addresses but does not contain,
+ * other than the platform's datastores. `chartInternal` flows connect parts of one chart release
+ * that no address in the input shows (nats-box, Redis replicas and Sentinel nodes).
+ */
+interface InferredFlows {
+  application: Flow[];
+  outside: Flow[];
+  chartInternal: Flow[];
+}
+
+/** Infers the application flows (as inferFlows) and, apart from them, the outside and chart-internal flows. */
+function inferAllFlows(inventory: Inventory, platformNames: boolean): InferredFlows {
   const flows: Flow[] = [];
-  const seen = new Set<string>();
-  const add = (flow: Flow) => {
+  const outside: Flow[] = [];
+  const seen = new Map<string, Flow>();
+  const flowKey = (flow: Flow) => {
     const source = flow.source.type === 'workload' ? `${flow.source.workload.namespace}/${flow.source.workload.kind}/${flow.source.workload.name}` : `${flow.source.type}:${flow.source.type === 'clients' ? flow.source.namespace : ''}`;
     const server = flow.destination ? `${flow.destination.namespace}/${flow.destination.kind}/${flow.destination.name}` : `${flow.target.namespace}/Service/${flow.target.service}`;
-    const key = `${source}>${server}:${flow.port}/${flow.protocol}`;
+    return `${source}>${server}:${flow.port}/${flow.protocol}`;
+  };
+  const add = (flow: Flow, into: Flow[] = flows) => {
+    const key = flowKey(flow);
     if (seen.has(key)) return;
-    seen.add(key);
-    flows.push(flow);
+    seen.set(key, flow);
+    into.push(flow);
   };
 
   const hostIndex = serviceHostIndex(inventory.services);
@@ -108,10 +136,27 @@ export function inferFlows(inventory: Inventory, platformNames = true): Flow[] {
         add(flowToAbsentServer(reference.absent, reference, workload, reason));
         continue;
       }
+      if (reference.outside) {
+        add(flowToOutsideServer(reference.outside, workload, `${reason}${reference.outside.portSource ? ` (port ${reference.outside.port} ${reference.outside.portSource})` : ''}`), outside);
+        continue;
+      }
       for (const flow of flowsToService(reference.service!, reference.port, { type: 'workload', workload }, reason, reference.scheme)) {
-        if (flow.destination !== workload) add(flow);
+        if (flow.destination === workload) continue;
+        // A server mounts its chart's scripts for every role (Bitnami's start-replica.sh in the
+        // Redis master), so a peer named there is no sign that this server calls it.
+        if (reference.inConfigMap && flow.destination && isSameReleaseServer(workload, flow.destination)) continue;
+        add(flow);
       }
     }
+  }
+
+  // A flow that the chart's profile explains keeps the reasons of both. The others stay out of
+  // the application flows for now, so the transport checks do not judge them.
+  const chartInternal: Flow[] = [];
+  for (const flow of chartInternalFlows(inventory, (workload) => !isScaledToZero(workload))) {
+    const existing = seen.get(flowKey(flow));
+    if (existing) existing.reasons.push(...flow.reasons.filter((reason) => !existing.reasons.includes(reason)));
+    else add(flow, chartInternal);
   }
 
   for (const ingress of inventory.ingresses) {
@@ -138,7 +183,7 @@ export function inferFlows(inventory: Inventory, platformNames = true): Flow[] {
         port: chart.clientPort,
         protocol: 'TCP',
         appProtocol: chart.ports(workload)[0].appProtocol,
-        reasons: [`${workload.name} is a ${chart.chart} server; its clients are not in the input`],
+        reasons: [`${workload.name} is a ${chart.serverName?.(workload) ?? chart.chart} server; its clients are not in the input`],
       });
     }
     for (const port of chart.ports(workload)) {
@@ -150,17 +195,23 @@ export function inferFlows(inventory: Inventory, platformNames = true): Flow[] {
         port: port.port,
         protocol: 'TCP',
         appProtocol: port.appProtocol,
-        reasons: [`${chart.chart} servers connect to each other on port ${port.port} (${port.name})`],
+        reasons: [`${chart.serverName?.(workload) ?? chart.chart} servers connect to each other on port ${port.port} (${port.name})`],
       });
     }
   }
-  return flows;
+  return { application: flows, outside, chartInternal };
 }
 
 /** Tells whether a controller has `replicas: 0`: it runs no pods, so nothing connects to it. */
 function isScaledToZero(workload: Workload): boolean {
   const spec = workload.resource.body.spec;
   return isRecord(spec) && spec.replicas === 0;
+}
+
+/** Tells whether two workloads are servers of one backing chart and one Helm release, such as a Redis master and its replicas. */
+function isSameReleaseServer(a: Workload, b: Workload): boolean {
+  const chart = backingChartOf(a);
+  return chart !== undefined && chart === backingChartOf(b) && isChartHelper(a, b);
 }
 
 /** A Job or helper of the same Helm release as the server, such as MinIO's post-install job. */
@@ -199,6 +250,17 @@ function flowToAbsentServer(absent: NonNullable<ServiceReference['absent']>, ref
   };
 }
 
+function flowToOutsideServer(outside: OutsideServer, workload: Workload, reason: string): Flow {
+  return {
+    source: { type: 'workload', workload },
+    target: { service: outside.name, namespace: outside.namespace },
+    port: outside.port,
+    protocol: 'TCP',
+    appProtocol: outside.appProtocol,
+    reasons: [reason],
+  };
+}
+
 /** Maps every name a Service resolves by in cluster DNS to the Service. */
 function serviceHostIndex(services: ServiceInfo[]): Map<string, ServiceInfo[]> {
   const index = new Map<string, ServiceInfo[]>();
@@ -220,12 +282,26 @@ interface ServiceReference {
   service?: ServiceInfo;
   /** A backing Service of the platform that the input names but does not contain. */
   absent?: { name: string; namespace: string; chart: BackingChart };
+  /** A Service that is not in the input and not one of the platform's datastores. */
+  outside?: OutsideServer;
   port?: number;
   scheme?: string;
   /** Query of the URL that contains the host (`sslmode=verify-full`), when it has one. */
   query?: string;
   text: string;
   where: string;
+  /** True when the text is a key of a mounted ConfigMap rather than the workload's own env or args. */
+  inConfigMap?: boolean;
+}
+
+/** A Service named as an address but not in the input: its name, namespace and port are known, its pods are not. */
+interface OutsideServer {
+  name: string;
+  namespace: string;
+  port: number;
+  appProtocol: AppProtocol;
+  /** Source of the port when the address itself has none: "from CATALOG_PORT", "by default for http://". */
+  portSource?: string;
 }
 
 /** Names of settings that hold an address: PGHOST, NATS_URL, S3_ENDPOINT, redisServer… */
@@ -235,10 +311,98 @@ const ADDRESS_SETTING = /(host|url|uri|endpoint|addr|server|dsn|broker)s?$/i;
 // ("nats://") is not taken for a host because of the look-ahead.
 const HOST_PATTERN = /(?<![A-Za-z0-9.\-_])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![A-Za-z0-9.\-_]|:\/\/|:[A-Za-z])/g;
 
+/** Names of settings that hold one address, for Services not in the input: CATALOG_ADDR, API_HOST, AUTH_URL, CART_SERVICE… */
+const OUTSIDE_ADDRESS_SETTING = /(^|[_.-])(addr|address|host|url|uri|endpoint|service)$/i;
+
+/** A Service name as the API accepts it (an RFC 1035 label) and a namespace name (an RFC 1123 label). */
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Hosts that never name a Service, although they read as one. */
+const NOT_SERVICES = new Set(['localhost', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null']);
+
+/** Ports that a URL scheme implies when the URL gives none. */
+const SCHEME_PORTS: Record<string, { port: number; appProtocol: AppProtocol }> = {
+  http: { port: 80, appProtocol: 'http' },
+  ws: { port: 80, appProtocol: 'http' },
+  https: { port: 443, appProtocol: 'https' },
+  wss: { port: 443, appProtocol: 'https' },
+  nats: { port: 4222, appProtocol: 'nats' },
+  tls: { port: 4222, appProtocol: 'nats' },
+  redis: { port: 6379, appProtocol: 'redis' },
+  rediss: { port: 6379, appProtocol: 'redis' },
+  postgres: { port: 5432, appProtocol: 'postgres' },
+  postgresql: { port: 5432, appProtocol: 'postgres' },
+};
+
+/**
+ * Reads a host as a Service of the cluster: `svc` in the client's namespace, `svc.ns` when ns is a
+ * namespace of the input, `svc.ns.svc` or `svc.ns.svc.cluster.local`. Other dotted names are taken
+ * for hosts outside the cluster (`api.example.com`), so they make no flow.
+ */
+function clusterServiceName(host: string, clientNamespace: string, inventory: Inventory): { name: string; namespace: string } | undefined {
+  const [name, namespace = clientNamespace, ...rest] = host.split('.');
+  const suffix = rest.join('.');
+  if (suffix !== '' && suffix !== 'svc' && suffix !== 'svc.cluster.local') return undefined;
+  if (rest.length === 0 && namespace !== clientNamespace && !inventory.namespaces.has(namespace)) return undefined;
+  if (!SERVICE_NAME.test(name) || !NAMESPACE_NAME.test(namespace) || NOT_SERVICES.has(name)) return undefined;
+  return { name, namespace };
+}
+
+/**
+ * Decides the port of a reference to a Service not in the input: the one in the text, the URL
+ * scheme's default, or a literal `<PREFIX>_PORT` setting next to a `<PREFIX>_HOST` (or `_ADDR`…)
+ * setting. Returns undefined when none applies, since a flow without a port cannot be allowed narrowly.
+ */
+function outsidePort(port: string | undefined, scheme: string | undefined, setting: string | undefined, env: ReadonlyMap<string, string>): Pick<OutsideServer, 'port' | 'appProtocol' | 'portSource'> | undefined {
+  const byScheme = scheme ? SCHEME_PORTS[scheme] : undefined;
+  if (port !== undefined) {
+    const number = Number(port);
+    if (number < 1 || number > 65535) return undefined;
+    return { port: number, appProtocol: byScheme?.appProtocol ?? 'tcp' };
+  }
+  if (byScheme) return { ...byScheme, portSource: `by default for ${scheme}://` };
+  const prefix = setting ? /^(.*)[_.-](addr|address|host|url|uri|endpoint|service)$/i.exec(setting)?.[1] : undefined;
+  if (prefix === undefined) return undefined;
+  for (const sibling of [`${prefix}_PORT`, `${prefix}_port`]) {
+    const value = env.get(sibling)?.trim();
+    if (value && /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535) return { port: Number(value), appProtocol: 'tcp', portSource: `from ${sibling}` };
+  }
+  return undefined;
+}
+
+/** Literal env values of a workload's containers, by name; a later container's entry wins. */
+function literalEnv(workload: Workload): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const container of workload.containers) {
+    for (const entry of list(container.container.env)) {
+      if (isRecord(entry) && typeof entry.name === 'string' && typeof entry.value === 'string') env.set(entry.name, entry.value);
+    }
+  }
+  return env;
+}
+
 function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>, platformNames: boolean): ServiceReference[] {
   const references: ServiceReference[] = [];
   const scanned = new Set<string>();
-  const scan = (value: string, where: string, name?: string) => {
+  const env = literalEnv(workload);
+  // A Service not in the input is taken only from text that reads as one address: a URL, a host
+  // with a port, or the whole value of a setting named like an address. Inside a multi-line file
+  // only URLs count, because `key:3` lines of a config file look like a host with a port.
+  const outsideReference = (match: RegExpExecArray, scheme: string | undefined, value: string, setting: string | undefined): OutsideServer | undefined => {
+    const host = match[1];
+    const server = clusterServiceName(host, workload.namespace, inventory);
+    // A server naming its own Service (an advertised address) is no flow.
+    if (!server || (server.name === workload.name && server.namespace === workload.namespace)) return undefined;
+    const multiLine = value.includes('\n');
+    const wholeValue = value.trim() === match[0];
+    const readsAsAddress = scheme !== undefined || (!multiLine && (match[2] !== undefined || (wholeValue && setting !== undefined && OUTSIDE_ADDRESS_SETTING.test(setting))));
+    if (!readsAsAddress) return undefined;
+    const port = outsidePort(match[2], scheme, setting, env);
+    return port && { ...server, ...port };
+  };
+
+  const scan = (value: string, where: string, name?: string, inConfigMap = false) => {
     // The same text in several places names the same Services; scanning it once keeps aliases cheap.
     if (scanned.has(value)) return;
     scanned.add(value);
@@ -272,13 +436,17 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
           candidates = headless;
         }
       }
-      if (!candidates) continue;
       // A bare name resolves in the client's own namespace only.
-      const service = host.includes('.') ? candidates[0] : candidates.find((candidate) => candidate.namespace === workload.namespace);
-      if (!service) continue;
+      const service = !candidates ? undefined : host.includes('.') ? candidates[0] : candidates.find((candidate) => candidate.namespace === workload.namespace);
+      if (!service) {
+        const outside = outsideReference(match, scheme, value, name);
+        if (outside) references.push({ outside, text: match[0], where });
+        continue;
+      }
       const reference: ServiceReference = { service, text: match[0], where };
       if (match[2]) reference.port = Number(match[2]);
       if (scheme) reference.scheme = scheme;
+      if (inConfigMap) reference.inConfigMap = true;
       references.push(reference);
     }
   };
@@ -291,7 +459,7 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
       for (const argument of list(container.container[field])) if (typeof argument === 'string') scan(argument, `${field} of container ${container.name}`);
     }
   }
-  for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`, entry.key);
+  for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`, entry.key, true);
   return references;
 }
 
@@ -346,13 +514,9 @@ function guessAppProtocol(port: ServicePort): AppProtocol {
   return 'tcp';
 }
 
-const cache = new WeakMap<Inventory, Map<boolean, Flow[]>>();
+const cache = new WeakMap<Inventory, Map<boolean, InferredFlows>>();
 
-/**
- * Returns the flows of an Inventory, inferred once and shared by every check that reads them.
- * `platformNames` adds flows to the platform's datastores named by clients but not in the input.
- */
-export function flowsOf(inventory: Inventory, platformNames = true): Flow[] {
+function cachedFlows(inventory: Inventory, platformNames: boolean): InferredFlows {
   let byOption = cache.get(inventory);
   if (!byOption) {
     byOption = new Map();
@@ -360,8 +524,35 @@ export function flowsOf(inventory: Inventory, platformNames = true): Flow[] {
   }
   let flows = byOption.get(platformNames);
   if (!flows) {
-    flows = inferFlows(inventory, platformNames);
+    flows = inferAllFlows(inventory, platformNames);
     byOption.set(platformNames, flows);
   }
   return flows;
+}
+
+/**
+ * Returns the flows of an Inventory, inferred once and shared by every check that reads them.
+ * `platformNames` adds flows to the platform's datastores named by clients but not in the input.
+ */
+export function flowsOf(inventory: Inventory, platformNames = true): Flow[] {
+  return cachedFlows(inventory, platformNames).application;
+}
+
+/**
+ * Returns the flows to Services that clients name as addresses but the input does not contain,
+ * apart from the platform's datastores that flowsOf covers. Their server's namespace, name and
+ * port are known but not its pods. The transport checks leave them out, because nothing is known
+ * of how such a server protects the connection.
+ */
+export function outsideFlowsOf(inventory: Inventory, platformNames = true): Flow[] {
+  return cachedFlows(inventory, platformNames).outside;
+}
+
+/**
+ * Returns the flows between parts of one chart release that the profiles know but no address in
+ * the input shows: nats-box to its NATS server, Bitnami Redis replicas to their master, and
+ * Sentinel nodes to each other. The transport checks leave them out.
+ */
+export function chartInternalFlowsOf(inventory: Inventory, platformNames = true): Flow[] {
+  return cachedFlows(inventory, platformNames).chartInternal;
 }

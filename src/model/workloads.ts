@@ -112,3 +112,27 @@ export function controllerOf(resource: Resource): { kind: string; name: string }
   }
   return undefined;
 }
+
+/**
+ * Returns the name and kind a workload is shown by, as np-guard's connlist names it. A Pod whose
+ * controller is not in the input is shown as that controller, by the name and kind in its
+ * ownerReferences (a ReplicaSet keeps its pod-template-hash suffix), so all Pods of one owner
+ * share one name. connlist, flows, harden and its proof all name workloads this way.
+ */
+export function shownAs(workload: Workload): { name: string; kind: string } {
+  if (workload.kind !== 'Pod') return { name: workload.name, kind: workload.kind };
+  const owner = controllerOf(workload.resource) ?? firstOwner(workload.resource);
+  // A static Pod's mirror is owned by its Node, which makes no Pods: such a Pod stands for itself.
+  if (!owner || owner.kind === 'Node') return { name: workload.name, kind: 'Pod' };
+  // np-guard shows an owner reference without a kind as a Pod named after the owner.
+  return { name: owner.name, kind: owner.kind || 'Pod' };
+}
+
+function firstOwner(resource: Resource): { name: string; kind: string } | undefined {
+  for (const reference of list(record(resource.body.metadata).ownerReferences)) {
+    if (!isRecord(reference)) continue;
+    const name = text(reference.name);
+    if (name) return { name, kind: text(reference.kind) ?? '' };
+  }
+  return undefined;
+}

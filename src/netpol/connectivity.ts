@@ -31,24 +31,52 @@ export interface Analysis {
 }
 
 /**
- * The ingress controller runs in a namespace of its own whose labels are unknown, so only
- * peers that admit any pod of any namespace (`namespaceSelector: {}`, or no peers) match it.
+ * Where the ingress controller runs, when the user says so: its namespace and pod labels. It is
+ * not in the input, so without this only peers that admit any pod of any namespace
+ * (`namespaceSelector: {}`, or no peers) match it, as np-guard treats it.
  */
+export interface IngressControllerLocation {
+  namespace: string;
+  podLabels: Record<string, string>;
+}
+
+/** Bucket of the ingress controller among the namespaces a namespaceSelector matches. */
 const INGRESS_CONTROLLER_NAMESPACE = '{ingress-controller}';
 
-const cache = new WeakMap<Inventory, Analysis>();
+const cache = new WeakMap<Inventory, Map<string, Analysis>>();
 
-/** Builds the pod classes and, for each class and direction, the rules that admit traffic. */
-export function analyse(inventory: Inventory): Analysis {
-  const cached = cache.get(inventory);
+/**
+ * Builds the pod classes and, for each class and direction, the rules that admit traffic.
+ * With `ingressController`, the controller is matched by its namespace's labels and its pod
+ * labels, and the policies of its namespace that select it limit its egress.
+ */
+export function analyse(inventory: Inventory, ingressController?: IngressControllerLocation): Analysis {
+  const key = ingressController ? JSON.stringify([ingressController.namespace, Object.entries(ingressController.podLabels).sort()]) : '';
+  let byLocation = cache.get(inventory);
+  if (!byLocation) {
+    byLocation = new Map();
+    cache.set(inventory, byLocation);
+  }
+  const cached = byLocation.get(key);
   if (cached) return cached;
+  const analysis = buildAnalysis(inventory, ingressController);
+  byLocation.set(key, analysis);
+  return analysis;
+}
+
+/** True when the analysis places the ingress controller in a namespace given by the user. */
+export function isIngressControllerLocated(analysis: Analysis): boolean {
+  return analysis.ingressController.namespace !== INGRESS_CONTROLLER_NAMESPACE;
+}
+
+function buildAnalysis(inventory: Inventory, location: IngressControllerLocation | undefined): Analysis {
   const peers = buildPeers(inventory);
   const policies = networkPolicies(inventory);
   const ingressController: PodClass = {
     index: peers.classes.length,
-    namespace: INGRESS_CONTROLLER_NAMESPACE,
-    namespaceLabels: {},
-    podLabels: {},
+    namespace: location?.namespace ?? INGRESS_CONTROLLER_NAMESPACE,
+    namespaceLabels: location ? (inventory.namespaces.get(location.namespace)?.labels ?? { 'kubernetes.io/metadata.name': location.namespace }) : {},
+    podLabels: location ? { ...location.podLabels } : {},
     namedPorts: new Map(),
     namedPortsKey: '',
     workloads: [],
@@ -63,6 +91,7 @@ export function analyse(inventory: Inventory): Analysis {
 
   for (const policy of policies) {
     const selected = (peers.classesByNamespace.get(policy.namespace) ?? []).filter((podClass) => matchesSelector(policy.podSelector, podClass.podLabels));
+    if (location && policy.namespace === location.namespace && matchesSelector(policy.podSelector, ingressController.podLabels)) selected.push(ingressController);
     for (const direction of ['ingress', 'egress'] as const) {
       if (!policy.isolates[direction]) continue;
       const allowances = direction === 'ingress' ? ingress : egress;
@@ -95,9 +124,7 @@ export function analyse(inventory: Inventory): Analysis {
     }
   }
 
-  const analysis: Analysis = { peers, policies, ingressController, ingress, egress, families: [...families].sort() };
-  cache.set(inventory, analysis);
-  return analysis;
+  return { peers, policies, ingressController, ingress, egress, families: [...families].sort() };
 }
 
 type PodPeer = Extract<Peer, { type: 'pods' }>;
@@ -121,6 +148,8 @@ export function peerClasses(analysis: Pick<Analysis, 'peers' | 'ingressControlle
     }
     namespaces = matched;
   }
+  // A peer without namespaceSelector matches the ingress controller only when it runs in the policy's namespace.
+  if (!peer.namespaceSelector && ingressController.namespace === policy.namespace) namespaces = [...namespaces, INGRESS_CONTROLLER_NAMESPACE];
   const out: PodClass[] = [];
   for (const namespace of namespaces) {
     const candidates = namespace === INGRESS_CONTROLLER_NAMESPACE ? [ingressController] : (peers.classesByNamespace.get(namespace) ?? []);

@@ -2,7 +2,7 @@ import { InputError } from '../load/problems.js';
 import type { Inventory } from '../model/inventory.js';
 import { ingressBackends } from './backends.js';
 import { ConnectionSet } from './connections.js';
-import { addressBlocks, admitted, analyse, classConnections, rulesForAddresses, rulesForClass, type Analysis } from './connectivity.js';
+import { addressBlocks, admitted, analyse, classConnections, rulesForAddresses, rulesForClass, type Analysis, type IngressControllerLocation } from './connectivity.js';
 import { formatAddressRange, type Family } from './ipsets.js';
 import type { PodClass, WorkloadPeer } from './peers.js';
 
@@ -30,8 +30,8 @@ export function endpointName(endpoint: Endpoint): string {
  * Lists every allowed connection between workloads, addresses outside the cluster and the
  * ingress controller. Connections of a workload to itself are left out, as np-guard does.
  */
-export function connlist(inventory: Inventory, maxConnections = MAX_CONNECTIONS): Connection[] {
-  const analysis = analyse(inventory);
+export function connlist(inventory: Inventory, maxConnections = MAX_CONNECTIONS, ingressController?: IngressControllerLocation): Connection[] {
+  const analysis = analyse(inventory, ingressController);
   const connections = [...workloadConnections(analysis, maxConnections), ...externalConnections(analysis), ...ingressControllerConnections(inventory, analysis)];
   return connections.sort((a, b) => compareText(endpointName(a.source), endpointName(b.source)) || compareText(endpointName(a.destination), endpointName(b.destination)));
 }
@@ -96,7 +96,9 @@ function ingressControllerConnections(inventory: Inventory, analysis: Analysis):
   const byPair = new PairTable(MAX_CONNECTIONS);
   for (const backend of ingressBackends(inventory, analysis.peers)) {
     const podClass = backend.podClass;
-    const allowed = backend.connections.intersect(admitted(rulesForClass(analysis.ingress[podClass.index], analysis.ingressController), podClass));
+    // The controller's egress is isolated only when a policy of its given namespace selects it.
+    const egress = admitted(rulesForClass(analysis.egress[analysis.ingressController.index], podClass), podClass);
+    const allowed = backend.connections.intersect(egress).intersect(admitted(rulesForClass(analysis.ingress[podClass.index], analysis.ingressController), podClass));
     if (allowed.isEmpty()) continue;
     for (const workload of podClass.workloads) byPair.add({ type: 'ingress-controller' }, { type: 'workload', workload }, allowed);
   }

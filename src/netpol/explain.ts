@@ -1,7 +1,7 @@
 import type { Inventory } from '../model/inventory.js';
 import { formatPath } from '../model/resource.js';
 import { ConnectionSet, isProtocol } from './connections.js';
-import { admitted, analyse, rulesForAddresses, rulesForClass, type Allowance, type Analysis } from './connectivity.js';
+import { admitted, analyse, isIngressControllerLocated, rulesForAddresses, rulesForClass, type Allowance, type Analysis, type IngressControllerLocation } from './connectivity.js';
 import { INGRESS_CONTROLLER } from './connlist.js';
 import { IntervalSet } from './intervals.js';
 import { parseAddress, type Family } from './ipsets.js';
@@ -72,8 +72,8 @@ export function resolveEndpoint(analysis: Analysis, text: string): ExplainEndpoi
 }
 
 /** Decides whether `from` may connect to `to` (on one port, when given), and names the policies and rules that decide it. */
-export function explain(inventory: Inventory, fromText: string, toText: string, port?: PortQuery): Explanation {
-  const analysis = analyse(inventory);
+export function explain(inventory: Inventory, fromText: string, toText: string, port?: PortQuery, ingressController?: IngressControllerLocation): Explanation {
+  const analysis = analyse(inventory, ingressController);
   const from = resolveEndpoint(analysis, fromText);
   const to = resolveEndpoint(analysis, toText);
   if (to.type === 'ingress-controller') throw new EndpointError(`${INGRESS_CONTROLLER} can only be a source`);
@@ -93,13 +93,16 @@ function nameOf(endpoint: ExplainEndpoint): string {
 
 /** Decides one direction, seen from `subject` (the source for egress, the destination for ingress) towards `peer`. */
 function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpoint, peer: ExplainEndpoint, port: PortQuery | undefined): DirectionVerdict {
-  if (subject.type !== 'workload') return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  // The ingress controller's egress is decided by policies only when its namespace was given.
+  const located = subject.type === 'ingress-controller' && isIngressControllerLocated(analysis);
+  if (subject.type !== 'workload' && !located) return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  const subjectClasses = subject.type === 'workload' ? subject.workload.classes : [analysis.ingressController];
   const allowances = direction === 'egress' ? analysis.egress : analysis.ingress;
   const isolatedBy = new Set<NetworkPolicyInfo>();
   const allowedBy = new Map<RuleRef, ConnectionSet>();
   let connections = ConnectionSet.none;
 
-  for (const subjectClass of subject.workload.classes) {
+  for (const subjectClass of subjectClasses) {
     const allowance = allowances[subjectClass.index];
     for (const policy of allowance.policies) isolatedBy.add(policy);
     for (const { rules, destination } of rulesTowards(analysis, allowance, direction, subjectClass, peer)) {
@@ -112,7 +115,7 @@ function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpo
     }
   }
   const allowed = port ? connections.allows(port.protocol, port.port) : !connections.isEmpty();
-  return { direction, subject: subject.workload.id, isolatedBy: [...isolatedBy], allowedBy: [...allowedBy].map(([ref, admits]) => ({ ref, connections: admits })), connections, allowed };
+  return { direction, subject: subject.type === 'workload' ? subject.workload.id : INGRESS_CONTROLLER, isolatedBy: [...isolatedBy], allowedBy: [...allowedBy].map(([ref, admits]) => ({ ref, connections: admits })), connections, allowed };
 }
 
 function rulesTowards(analysis: Analysis, allowance: Allowance, direction: Direction, subjectClass: PodClass, peer: ExplainEndpoint): { rules: RuleRef[] | undefined; destination: PodClass | undefined }[] {

@@ -1,7 +1,7 @@
-import { isRecord, list, record, text } from '../model/access.js';
+import { isRecord, list, text } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
-import { controllerOf, type Workload } from '../model/workloads.js';
+import { shownAs, type Workload } from '../model/workloads.js';
 import { isProtocol } from './connections.js';
 import type { Protocol } from './policy.js';
 
@@ -90,24 +90,6 @@ export function buildPeers(inventory: Inventory): PeerModel {
     else classesByNamespace.set(podClass.namespace, [podClass]);
   }
   return { workloads: [...workloadById.values()], classes, classesByNamespace, workloadById };
-}
-
-function shownAs(workload: Workload): { name: string; kind: string } {
-  if (workload.kind !== 'Pod') return { name: workload.name, kind: workload.kind };
-  const owner = controllerOf(workload.resource) ?? firstOwner(workload.resource);
-  // A static Pod's mirror is owned by its Node, which makes no Pods: such a Pod stands for itself.
-  if (!owner || owner.kind === 'Node') return { name: workload.name, kind: 'Pod' };
-  // np-guard shows an owner reference without a kind as a Pod named after the owner.
-  return { name: owner.name, kind: owner.kind || 'Pod' };
-}
-
-function firstOwner(resource: Resource): { name: string; kind: string } | undefined {
-  for (const reference of list(record(resource.body.metadata).ownerReferences)) {
-    if (!isRecord(reference)) continue;
-    const name = text(reference.name);
-    if (name) return { name, kind: text(reference.kind) ?? '' };
-  }
-  return undefined;
 }
 
 function namedPortsOf(workload: Workload): Map<string, NamedPort[]> {

@@ -2,6 +2,7 @@ import { isRecord } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Workload } from '../model/workloads.js';
 import { appName, configMapTexts, hasImage } from './containers.js';
+import { describeCaFile } from './client-tls.js';
 import type { BackingChart, ServerPort, ServerTls } from './types.js';
 
 export const NATS_CLIENT_PORT = 4222;
@@ -76,6 +77,10 @@ export const nats: BackingChart = {
   clientAppProtocol: 'nats',
   // A tls:// URL makes the NATS clients refuse a server that does not offer TLS.
   clientRequiresTls: (client) => (client.scheme === 'tls' ? { requires: true, evidence: 'the client connects with a tls:// URL' } : { requires: false, evidence: `the client connects with ${client.scheme ? `a ${client.scheme}:// URL` : 'no URL scheme'} and does not require TLS` }),
+  clientVerifiesServer(client) {
+    const caFile = client.env.get('NATS_CA_FILE') ?? client.env.get('NATS_CA');
+    return caFile ? { verified: true, evidence: `the client trusts ${describeCaFile(client, caFile)}` } : undefined;
+  },
   tlsValues: 'config.nats.tls.enabled: true with config.nats.tls.secretName (and merge.verify: true for client certificates)',
   isServer: (workload) => hasImage(workload, /(^|\/)nats$/) || (appName(workload) === 'nats' && workload.podLabels['app.kubernetes.io/component'] === 'nats'),
   ports(workload) {
@@ -96,6 +101,6 @@ export const nats: BackingChart = {
     if (port !== NATS_CLUSTER_PORT && config.allow_non_tls === true) {
       return { mode: 'optional', verifiesClients: verifies, evidence: [`${where} block present, but allow_non_tls: true accepts plaintext clients`] };
     }
-    return { mode: 'required', verifiesClients: verifies, evidence: [`the NATS configuration has a ${where} block${verifies ? ' with verify: true' : ''}`] };
+    return { mode: 'required', verifiesClients: verifies, evidence: [`the NATS configuration has a ${where} block${verifies ? ' with verify: true, so clients must present certificates' : ''}`] };
   },
 };

@@ -1,7 +1,8 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Workload } from '../model/workloads.js';
 import { appName, configMapTexts, envValue, hasImage } from './containers.js';
-import type { BackingChart, ServerTls } from './types.js';
+import { describeCaFile } from './client-tls.js';
+import type { BackingChart, ClientView, ServerTls, ServerVerification } from './types.js';
 
 export const POSTGRES_PORT = 5432;
 
@@ -32,7 +33,9 @@ export const postgresql: BackingChart = {
     if (fromUri !== undefined) return { requires: false, evidence: `the client sets ${setting}, which falls back to plaintext` };
     return { requires: false, evidence: mode ? `the client sets PGSSLMODE=${mode}, which falls back to plaintext` : 'the client sets no PGSSLMODE, so libpq uses prefer and falls back to plaintext' };
   },
+  clientVerifiesServer: verificationOfClient,
   tlsValues: 'tls.enabled: true with tls.certificatesSecret, and primary.pgHbaConfiguration with hostssl lines only',
+  serverName: (workload) => (isBitnamiPostgresql(workload) ? 'bitnami postgresql' : 'PostgreSQL'),
   isServer: (workload) => hasImage(workload, /(^|\/)postgres(ql)?$/) || appName(workload) === 'postgresql',
   ports: () => [{ port: POSTGRES_PORT, name: 'tcp-postgresql', appProtocol: 'postgres', serverSpeaksFirst: false, peer: false }],
   tls(workload, inventory): ServerTls {
@@ -50,3 +53,29 @@ export const postgresql: BackingChart = {
     return { mode: 'optional', verifiesClients: false, evidence };
   },
 };
+
+/**
+ * Reads libpq's sslmode (the URI's, else PGSSLMODE, else libpq's default prefer): only
+ * verify-full checks both the certificate chain and the host name
+ * (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION).
+ */
+function verificationOfClient(client: ClientView): ServerVerification {
+  const mode = client.parameters.get('sslmode') ?? client.env.get('PGSSLMODE') ?? 'prefer';
+  const rootCert = client.env.get('PGSSLROOTCERT');
+  if (mode === 'verify-full') {
+    const trust = rootCert ? describeCaFile(client, rootCert) : 'the CA in ~/.postgresql/root.crt (no PGSSLROOTCERT is set)';
+    return { verified: true, evidence: `the client uses sslmode verify-full, trusting ${trust}` };
+  }
+  if (mode === 'verify-ca') return { verified: false, evidence: 'TLS, not verified: the client uses sslmode verify-ca, which checks the CA but not the host name' };
+  return { verified: false, evidence: `TLS, not verified: the client uses sslmode ${mode}, which does not check the server certificate` };
+}
+
+/**
+ * Tells whether a PostgreSQL server comes from Bitnami: its image (`bitnami/postgresql`) or the
+ * chart's `helm.sh/chart: postgresql-…` label. The official `postgres` image is not Bitnami's.
+ */
+function isBitnamiPostgresql(workload: Workload): boolean {
+  if (hasImage(workload, /(^|\/)bitnami\/postgresql$/)) return true;
+  const chart = workload.podLabels['helm.sh/chart'] ?? workload.resource.labels['helm.sh/chart'];
+  return chart !== undefined && /^postgresql-\d/.test(chart) && !hasImage(workload, /^(library\/)?postgres$/);
+}

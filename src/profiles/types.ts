@@ -29,6 +29,8 @@ export interface BackingChart {
   id: 'nats' | 'postgres' | 'redis' | 'minio';
   /** The chart, for messages: "nats-io/k8s nats". */
   chart: string;
+  /** Names one server for messages by what its pod shows, when that may differ from `chart`. */
+  serverName?(workload: Workload): string;
   /** True when the workload is this chart's server (not a helper such as nats-box). */
   isServer(workload: Workload): boolean;
   /** The ports clients use and the ones the servers use among themselves. */
@@ -39,8 +41,20 @@ export interface BackingChart {
   /** Reads whether a client of this server insists on TLS, from its URL scheme and settings. */
   clientRequiresTls(client: ClientView): { requires: boolean; evidence: string };
   tls(workload: Workload, inventory: Inventory, port: number): ServerTls;
+  /**
+   * Reads whether a client that uses TLS checks the server's certificate and host name;
+   * undefined when its settings do not show it.
+   */
+  clientVerifiesServer?(client: ClientView): ServerVerification | undefined;
   /** Values keys of the chart that turn TLS on, for remediation text. */
   tlsValues: string;
+}
+
+/** Whether a TLS client checks the server's certificate, and the setting that shows it. */
+export interface ServerVerification {
+  verified: boolean;
+  /** "the client sets PGSSLMODE=verify-full, trusting the CA in Secret pg-ca". */
+  evidence: string;
 }
 
 /** Client settings that bear on one connection. */
@@ -51,4 +65,6 @@ export interface ClientView {
   env: ReadonlyMap<string, string>;
   /** Query parameters of the client's URL, such as libpq's `sslmode`. */
   parameters: URLSearchParams;
+  /** Secret volumes of the client's containers, to name the Secret behind a CA file path. */
+  secretMounts?: readonly { secretName: string; mountPath: string }[];
 }

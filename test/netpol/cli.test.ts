@@ -53,3 +53,43 @@ describe.skipIf(!existsSync(guide))('netpol explain on the command line', () => 
     expect(runCli(['netpol', 'explain', example, '--from', 'howso/platform-ui-v2', '--to', 'howso/platform-api-v3:99999'], { cwd: folder }).code).toBe(2);
   });
 });
+
+describe('ingress controller options', () => {
+  const bundle = path.join(folder, 'bundle-ingress');
+
+  it('connlist shows the controller a bundle admits', () => {
+    expect(runCli(['harden', 'netpol', example, '--out', bundle, '--force'], { cwd: folder }).code).toBe(0);
+    const unknown = runCli(['netpol', 'connlist', example, bundle], { cwd: folder });
+    expect(unknown.code).toBe(0);
+    expect(unknown.stdout).not.toContain('{ingress-controller} =>');
+    const located = runCli(['netpol', 'connlist', example, bundle, '--ingress-namespace', 'ingress-nginx'], { cwd: folder });
+    expect(located.code).toBe(0);
+    expect(located.stdout).toContain('{ingress-controller} => howso/platform-ui-v2[Deployment] : TCP 8080');
+  });
+
+  it('explain decides for the located controller', () => {
+    const run = runCli(['netpol', 'explain', example, bundle, '--ingress-label', 'app.kubernetes.io/name=ingress-nginx', '--from', '{ingress-controller}', '--to', 'howso/platform-ums:8000'], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('allowed by NetworkPolicy howso/rampart-platform-ums-ingress');
+    const other = runCli(['netpol', 'explain', example, bundle, '--ingress-namespace', 'traefik', '--from', '{ingress-controller}', '--to', 'howso/platform-ums:8000'], { cwd: folder });
+    expect(other.code).toBe(1);
+  });
+
+  it('rejects a namespace that is no DNS label', () => {
+    const invalid = ['Ingress', 'a'.repeat(64)];
+    const commands = [
+      ['netpol', 'connlist', example],
+      ['netpol', 'explain', example, '--from', 'howso/platform-ui-v2', '--to', 'howso/platform-api-v3'],
+      ['harden', 'netpol', example, '--out', path.join(folder, 'never-written')],
+    ];
+    for (const command of commands) {
+      for (const namespace of invalid) {
+        const run = runCli([...command, '--ingress-namespace', namespace], { cwd: folder });
+        expect(run.code, `${command.slice(0, 2).join(' ')} --ingress-namespace "${namespace}"`).toBe(2);
+        expect(run.stderr).toContain(`invalid --ingress-namespace "${namespace}"`);
+      }
+    }
+    expect(existsSync(path.join(folder, 'never-written'))).toBe(false);
+    expect(runCli(['netpol', 'connlist', example, '--ingress-namespace', 'a'.repeat(63)], { cwd: folder }).code).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@ import { escapeControl } from '../report/escape.js';
 import { registerHarden } from './harden.js';
 import { EXIT, UsageError } from './io.js';
 import { registerNetpol } from './netpol.js';
+import { registerTransport } from './transport.js';
 import { registerPki } from './pki.js';
 
 /** Runs the command line and returns the exit code; the only code that handles argv and exit codes. */
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerChecks(program);
   registerNetpol(program, (code) => (exitCode = code));
   registerHarden(program, (code) => (exitCode = code));
+  registerTransport(program, (code) => (exitCode = code));
   registerPki(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride().option('--debug', 'show stack traces of internal errors');
 

@@ -1,12 +1,16 @@
 import type { Inventory } from '../model/inventory.js';
 import { flowsOf, type Flow } from '../model/flows.js';
 import { backingChartOf } from '../profiles/index.js';
-import type { ClientView, ServerTls } from '../profiles/types.js';
+import { secretMounts } from '../profiles/containers.js';
+import type { BackingChart, ClientView, ServerTls } from '../profiles/types.js';
 import { isRecord, list } from '../model/access.js';
 import type { Workload } from '../model/workloads.js';
-import { meshOfNamespace, meshOfWorkload, parsePortList, portListed, type MeshMembership } from './mesh.js';
+import { linkerdSetting, meshOfNamespace, meshOfWorkload, meshTitle, parsePortList, portListed, sameMesh, type MeshMembership } from './mesh.js';
 
 export type Verdict = 'mesh-mtls' | 'tls' | 'tls-optional' | 'plaintext';
+
+/** Verdicts from the strongest to the weakest, for sorting and summaries. */
+export const VERDICTS: readonly Verdict[] = ['mesh-mtls', 'tls', 'tls-optional', 'plaintext'];
 
 /** One flow of the encryption map: how it is protected and the facts behind that. */
 export interface FlowEncryption {
@@ -16,20 +20,28 @@ export interface FlowEncryption {
   server: MeshMembership;
   tls?: ServerTls;
   evidence: string[];
+  /**
+   * Whether the client checks the server's certificate, for a `tls` verdict: true when its
+   * settings show it, false when they show it does not, undefined when they show neither.
+   */
+  serverVerified?: boolean;
 }
 
 function clientMesh(flow: Flow, inventory: Inventory): MeshMembership {
-  if (flow.source.type === 'workload') return meshOfWorkload(flow.source.workload, inventory);
-  if (flow.source.type === 'clients') {
-    const namespace = inventory.namespaces.get(flow.source.namespace);
-    return namespace ? meshOfNamespace(namespace) : { evidence: 'the clients are not in the input' };
+  const source = flow.source;
+  if (source.type === 'workload') return meshOfWorkload(source.workload, inventory);
+  if (source.type === 'clients' || source.type === 'pods') {
+    const name = source.type === 'clients' ? source.namespace : source.pods.namespace;
+    const namespace = inventory.namespaces.get(name);
+    return namespace ? meshOfNamespace(namespace) : { evidence: `the clients' namespace ${name} is not in the input` };
   }
   return { evidence: 'the ingress controller is not in the input, so its mesh membership is unknown' };
 }
 
 /**
  * Decides how one flow is encrypted. Mesh mTLS needs both ends in the same mesh and the port
- * not skipped by either proxy; otherwise the server's own TLS decides.
+ * not skipped by either proxy; otherwise the server's own TLS, and the client's demand for
+ * it, decide.
  */
 export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   const client = clientMesh(flow, inventory);
@@ -37,23 +49,29 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   const evidence: string[] = [`client: ${client.evidence}`, `server: ${server.evidence}`];
 
   if (client.mesh && server.mesh && sameMesh(client.mesh, server.mesh)) {
-    const skipped = skippedByLinkerd(flow);
+    const skipped = skippedByProxy(flow, inventory);
     if (!skipped) return { flow, verdict: 'mesh-mtls', client, server, evidence };
     evidence.push(skipped);
+  } else {
+    const gap = meshGap(client, server);
+    if (gap) evidence.push(gap);
   }
 
-  if (!flow.destination) return classifyByClient(flow, inventory, client, server, evidence);
+  const view = clientView(flow, inventory);
+  if (!flow.destination) return classifyByClient(flow, view, client, server, evidence);
 
   const chart = backingChartOf(flow.destination);
-  if (chart) {
-    const tls = chart.tls(flow.destination, inventory, flow.port);
-    evidence.push(...tls.evidence);
-    const verdicts: Record<ServerTls['mode'], Verdict> = { required: 'tls', optional: 'tls-optional', off: 'plaintext' };
-    const verdict = verdicts[tls.mode];
-    return { flow, verdict, client, server, tls, evidence };
-  }
+  if (chart) return classifyByServer(flow, flow.destination, chart, view, inventory, { client, server, evidence });
   if (flow.appProtocol === 'https') return { flow, verdict: 'tls', client, server, evidence: [...evidence, `port ${flow.port} serves HTTPS`] };
   return { flow, verdict: 'plaintext', client, server, evidence };
+}
+
+/** Says why the mesh does not encrypt a flow with at most one meshed end, or with ends in different meshes. */
+function meshGap(client: MeshMembership, server: MeshMembership): string | undefined {
+  if (client.mesh && server.mesh) return `the client is in ${meshTitle(client.mesh)} and the server in ${meshTitle(server.mesh)}, which do not exchange mTLS, so the mesh does not encrypt this flow`;
+  if (client.mesh) return `the client is meshed by ${meshTitle(client.mesh)} but the server is not, so the client's proxy sends this flow without mTLS`;
+  if (server.mesh) return `the server is meshed by ${meshTitle(server.mesh)} but the client is not, so the server's proxy receives this flow without mTLS`;
+  return undefined;
 }
 
 /** Returns the server's mesh membership; a server not in the input is taken to follow its namespace's injection. */
@@ -63,18 +81,65 @@ function serverMesh(flow: Flow, inventory: Inventory): MeshMembership {
   return namespace ? meshOfNamespace(namespace) : { evidence: `the server and its namespace ${flow.target.namespace} are not in the input` };
 }
 
+interface Ends {
+  client: MeshMembership;
+  server: MeshMembership;
+  evidence: string[];
+}
+
+/**
+ * Judges a flow by the server's TLS as rendered. A server that also accepts plaintext still
+ * gives a client that insists on TLS an encrypted flow, because that client never falls back.
+ */
+function classifyByServer(flow: Flow, destination: Workload, chart: BackingChart, view: ClientView | undefined, inventory: Inventory, ends: Ends): FlowEncryption {
+  const { client, server, evidence } = ends;
+  const tls = chart.tls(destination, inventory, flow.port);
+  evidence.push(...tls.evidence);
+  const demand = view ? chart.clientRequiresTls(view) : undefined;
+
+  if (tls.mode === 'off') {
+    if (demand?.requires) evidence.push(`${demand.evidence}, but the server does not offer TLS, so the connection fails`);
+    return { flow, verdict: 'plaintext', client, server, tls, evidence };
+  }
+  if (tls.mode === 'optional' && !demand?.requires) {
+    evidence.push(demand ? demand.evidence : 'the clients are not in the input, so nothing shows that they insist on TLS');
+    return { flow, verdict: 'tls-optional', client, server, tls, evidence };
+  }
+  if (tls.mode === 'optional' && demand) evidence.push(`${demand.evidence}, so this client does not fall back to plaintext`);
+
+  const verification = verificationOf(chart, view);
+  evidence.push(verification.evidence);
+  return { flow, verdict: 'tls', client, server, tls, evidence, ...(verification.verified !== undefined ? { serverVerified: verification.verified } : {}) };
+}
+
 /**
  * Judges a flow whose server is not in the input by its client: a client that insists on
  * TLS either gets it or fails, so the flow is TLS; otherwise nothing shows it is encrypted.
  */
-function classifyByClient(flow: Flow, inventory: Inventory, client: MeshMembership, server: MeshMembership, evidence: string[]): FlowEncryption {
+function classifyByClient(flow: Flow, view: ClientView | undefined, client: MeshMembership, server: MeshMembership, evidence: string[]): FlowEncryption {
   const chart = flow.target.chart;
-  if (!chart || flow.source.type !== 'workload') return { flow, verdict: 'plaintext', client, server, evidence: [...evidence, 'the server is not in the input'] };
-  const view: ClientView = { env: clientEnv(flow.source.workload, inventory), parameters: new URLSearchParams(flow.target.query ?? '') };
+  if (!chart || !view) return { flow, verdict: 'plaintext', client, server, evidence: [...evidence, 'the server is not in the input'] };
+  const demand = chart.clientRequiresTls(view);
+  evidence.push('the server is not in the input', demand.evidence);
+  if (!demand.requires) return { flow, verdict: 'plaintext', client, server, evidence };
+  const verification = verificationOf(chart, view);
+  evidence.push(verification.evidence);
+  return { flow, verdict: 'tls', client, server, evidence, ...(verification.verified !== undefined ? { serverVerified: verification.verified } : {}) };
+}
+
+function verificationOf(chart: BackingChart, view: ClientView | undefined): { verified?: boolean; evidence: string } {
+  if (!view) return { evidence: 'the clients are not in the input, so whether they verify the server certificate is unknown' };
+  const result = chart.clientVerifiesServer?.(view);
+  return result ?? { evidence: 'the input does not show whether the client verifies the server certificate' };
+}
+
+/** Collects the client settings that bear on TLS; undefined when the client is not a workload of the input. */
+function clientView(flow: Flow, inventory: Inventory): ClientView | undefined {
+  if (flow.source.type !== 'workload') return undefined;
+  const workload = flow.source.workload;
+  const view: ClientView = { env: clientEnv(workload, inventory), parameters: new URLSearchParams(flow.target.query ?? ''), secretMounts: secretMounts(workload) };
   if (flow.target.scheme) view.scheme = flow.target.scheme;
-  const clientTls = chart.clientRequiresTls(view);
-  evidence.push('the server is not in the input', clientTls.evidence);
-  return { flow, verdict: clientTls.requires ? 'tls' : 'plaintext', client, server, evidence };
+  return view;
 }
 
 /**
@@ -99,17 +164,24 @@ function clientEnv(workload: Workload, inventory: Inventory): Map<string, string
   return env;
 }
 
-function sameMesh(a: string, b: string): boolean {
-  return a === b || (a.startsWith('istio') && b.startsWith('istio'));
-}
-
-/** Linkerd's skip-ports annotations send a port around the proxy, so the mesh does not encrypt it. */
-function skippedByLinkerd(flow: Flow): string | undefined {
-  const inbound = parsePortList(flow.destination?.podAnnotations['config.linkerd.io/skip-inbound-ports']);
-  if (portListed(inbound, flow.port)) return `the server skips port ${flow.port} in config.linkerd.io/skip-inbound-ports`;
-  if (flow.source.type === 'workload') {
-    const outbound = parsePortList(flow.source.workload.podAnnotations['config.linkerd.io/skip-outbound-ports']);
-    if (portListed(outbound, flow.port)) return `the client skips port ${flow.port} in config.linkerd.io/skip-outbound-ports`;
+/**
+ * Finds a proxy setting that sends the port around the mesh, so that the mesh does not encrypt
+ * it: Linkerd's skip ports (on the pod template or inherited from the namespace) and Istio's
+ * excluded ports.
+ */
+function skippedByProxy(flow: Flow, inventory: Inventory): string | undefined {
+  const checks: { workload: Workload | undefined; annotation: string; end: string }[] = [
+    { workload: flow.destination, annotation: 'config.linkerd.io/skip-inbound-ports', end: 'server' },
+    { workload: flow.destination, annotation: 'traffic.sidecar.istio.io/excludeInboundPorts', end: 'server' },
+    { workload: flow.source.type === 'workload' ? flow.source.workload : undefined, annotation: 'config.linkerd.io/skip-outbound-ports', end: 'client' },
+    { workload: flow.source.type === 'workload' ? flow.source.workload : undefined, annotation: 'traffic.sidecar.istio.io/excludeOutboundPorts', end: 'client' },
+  ];
+  for (const { workload, annotation, end } of checks) {
+    if (!workload) continue;
+    const setting = annotation.startsWith('config.linkerd.io/') ? linkerdSetting(workload, inventory, annotation) : workload.podAnnotations[annotation] !== undefined ? { value: workload.podAnnotations[annotation], setBy: 'pod-template' as const } : undefined;
+    if (!setting || !portListed(parsePortList(setting.value), flow.port)) continue;
+    const where = setting.setBy === 'namespace' ? `its namespace's ${annotation}` : annotation;
+    return `the ${end} sends port ${flow.port} around the proxy (${where}: "${setting.value}"), so the mesh does not encrypt it`;
   }
   return undefined;
 }

@@ -1,5 +1,47 @@
-/** Describes the cheapest fix for an unencrypted flow inside one namespace: Linkerd injection, with NATS's opaque ports. */
-export function meshFix(namespace: string, chart: string): string {
-  const opaque = chart === 'nats' ? ' and declare NATS port 4222 opaque (config.linkerd.io/opaque-ports: "4222" on the NATS Service and pods, since NATS speaks first)' : '';
-  return `Annotate namespace ${namespace} with linkerd.io/inject: enabled${opaque}, then restart its pods so that the proxy is injected.`;
+import type { FlowEncryption } from '../../transport/encryption.js';
+import { LINKERD_INJECT, meshTitle, type MeshMembership, type MeshName } from '../../transport/mesh.js';
+
+/**
+ * Describes the cheapest fix for one unencrypted flow: put the end that is not meshed into
+ * the mesh the other end already uses (Linkerd when neither is meshed), or undo the setting
+ * that sends the port around the proxy. Ends in two different meshes can only use TLS.
+ */
+export function flowMeshFix(entry: FlowEncryption): string | undefined {
+  const { flow, client, server } = entry;
+  if (client.mesh && server.mesh && client.mesh !== server.mesh && !(client.mesh.startsWith('istio') && server.mesh.startsWith('istio'))) return undefined;
+
+  const skip = entry.evidence.find((line) => line.includes('around the proxy'));
+  if (client.mesh && server.mesh && skip) return `Remove port ${flow.port} from the skip or exclude annotation named here (${skip.replace(/, so the mesh.*$/, '')}), so that the proxy encrypts it.`;
+
+  const mesh: MeshName = client.mesh ?? server.mesh ?? 'linkerd';
+  const steps: string[] = [];
+  const serverNamespace = flow.destination?.namespace ?? flow.target.namespace;
+  const serverName = flow.destination ? `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}` : `the server of Service ${flow.target.namespace}/${flow.target.service}`;
+  const clientNamespace = flow.source.type === 'workload' ? flow.source.workload.namespace : flow.source.type === 'clients' ? flow.source.namespace : flow.source.type === 'pods' ? flow.source.pods.namespace : undefined;
+  const clientName = flow.source.type === 'workload' ? `${flow.source.workload.kind} ${flow.source.workload.namespace}/${flow.source.workload.name}` : undefined;
+
+  const namespaces = new Set<string>();
+  if (!server.mesh) steps.push(...joinStep(server, serverName, serverNamespace, mesh, namespaces));
+  if (!client.mesh) {
+    if (clientNamespace === undefined) steps.push(`mesh the ingress controller with ${meshTitle(mesh)}`);
+    else steps.push(...joinStep(client, clientName, clientNamespace, mesh, namespaces));
+  }
+  if (steps.length === 0) return undefined;
+
+  const opaque = mesh === 'linkerd' && flow.target.chart?.id === 'nats' ? `; declare NATS port ${flow.port} opaque with config.linkerd.io/opaque-ports on the NATS Service and pods (NATS chart values service.merge.metadata.annotations and podTemplate.merge.metadata.annotations), since NATS speaks first` : '';
+  return `${capitalise(steps.join(' and '))}${opaque}, then restart the pods so that the proxy is injected.`;
+}
+
+/** One step that puts an end into the mesh: undo its pod's opt-out, or turn injection on for its namespace (once). */
+function joinStep(end: MeshMembership, workload: string | undefined, namespace: string, mesh: MeshName, namespaces: Set<string>): string[] {
+  if (end.setBy === 'pod-template' && workload) return [`remove the opt-out from the pod template of ${workload} (${end.evidence.replace(/^pod template sets /, '')})`];
+  if (namespaces.has(namespace)) return [];
+  namespaces.add(namespace);
+  if (mesh === 'linkerd') return [`annotate namespace ${namespace} with ${LINKERD_INJECT}: enabled`];
+  if (mesh === 'istio-ambient') return [`label namespace ${namespace} with istio.io/dataplane-mode=ambient`];
+  return [`label namespace ${namespace} with istio-injection=enabled`];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

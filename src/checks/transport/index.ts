@@ -5,7 +5,9 @@ import certificateChainBroken from './certificate-chain-broken.js';
 import certificateExpiring from './certificate-expiring.js';
 import certificateWeak from './certificate-weak.js';
 import certificateWithoutSan from './certificate-without-san.js';
+import jobNativeSidecar from './job-native-sidecar.js';
 import natsOpaquePorts from './nats-opaque-ports.js';
+import opaquePortsReplaceDefaults from './opaque-ports-replace-defaults.js';
 import plaintextFlow from './plaintext-flow.js';
 import postgresSslmode from './postgres-sslmode.js';
 import tlsOptionalFlow from './tls-optional-flow.js';
@@ -17,7 +19,9 @@ export const transportChecks: Check[] = [
   certificateExpiring,
   certificateWeak,
   certificateWithoutSan,
+  jobNativeSidecar,
   natsOpaquePorts,
+  opaquePortsReplaceDefaults,
   plaintextFlow,
   postgresSslmode,
   tlsOptionalFlow,

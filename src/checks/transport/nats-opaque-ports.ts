@@ -1,3 +1,4 @@
+import { flowsOf } from '../../model/flows.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Workload } from '../../model/workloads.js';
 import { NATS_CLIENT_PORT } from '../../profiles/nats.js';
@@ -8,51 +9,65 @@ import type { FindingDraft } from '../types.js';
 
 const OPAQUE = 'config.linkerd.io/opaque-ports';
 
+type MessageId = 'pods' | 'service' | 'servicePodsOnly';
+
 export default defineCheck({
   id: 'transport/nats-opaque-ports',
   severity: 'high',
   side: 'shared',
   description: `In a Linkerd mesh, the NATS Service and pods list 4222 (and 6222 when clustered) in ${OPAQUE}.`,
   rationale:
-    'NATS speaks first: the server sends INFO before the client says anything. Linkerd waits up to 10 seconds to detect the protocol from the client, while NATS clients give up after about 5, so connections fail unless the port is declared opaque. Linkerd\'s default opaque ports (25, 587, 3306, 4444, 5432, 6379, 9300, 11211) do not include 4222, and setting the annotation replaces that list.',
+    'NATS speaks first: the server sends INFO before the client sends anything. Linkerd waits up to 10 seconds for the client\'s first bytes to detect the protocol, while NATS clients time out their connection attempt sooner by default (2 seconds in the Ruby client nats-pure), so connections through the proxy fail unless the port is declared opaque. Linkerd\'s default opaque ports (25, 587, 3306, 4444, 5432, 6379, 9300, 11211) do not include 4222 or 6222. A meshed client learns that a port is opaque from the annotation on the Service it connects to, so an unmeshed NATS needs it on the Service too.',
   remediation: `Set ${OPAQUE}: "4222" (or "4222,6222" when clustered) through the NATS chart values service.merge.metadata.annotations and podTemplate.merge.metadata.annotations.`,
   messages: {
     pods: 'NATS pods of {{workload}} are meshed by Linkerd but {{opaque}} does not list port {{port}}.',
-    service: 'Service {{service}} routes to NATS port {{port}} in a Linkerd-injected namespace but {{opaque}} does not list it.',
+    service: 'Service {{service}} routes to NATS port {{port}} for Linkerd-meshed clients but {{opaque}} does not list it.',
+    servicePodsOnly: 'NATS pods of {{workload}} list port {{port}} in {{opaque}} but Service {{service}} does not, so Linkerd-meshed clients still wait for protocol detection.',
   },
-  references: ['https://linkerd.io/2/features/protocol-detection/', 'https://docs.nats.io/reference/reference-protocols/nats-protocol'],
-  limitations: ['The namespace-level annotation is taken to apply to pods and Services that set none, as Linkerd does; ports given by name are not resolved.'],
-  run(inventory) {
-    const findings: FindingDraft<'pods' | 'service'>[] = [];
+  references: [
+    'https://linkerd.io/2/features/protocol-detection/',
+    'https://github.com/linkerd/linkerd2/blob/main/charts/linkerd-control-plane/README.md',
+    'https://docs.nats.io/reference/protocols/client',
+    'https://www.rubydoc.info/gems/rubypitaya/3.12.2/NATS/IO',
+  ],
+  limitations: [
+    'The namespace-level annotation is taken to apply to pods and Services that set none, as Linkerd does; ports given by name are not resolved.',
+    'Clients are taken to be meshed when their namespace is Linkerd-injected or when a Linkerd-meshed workload in the input names the NATS Service.',
+  ],
+  run(inventory, context) {
+    const findings: FindingDraft<MessageId>[] = [];
     for (const workload of inventory.workloads) {
       if (!nats.isServer(workload)) continue;
       const namespace = inventory.namespaces.get(workload.namespace);
       const namespaceOpaque = namespace?.annotations[OPAQUE];
       const podsMeshed = meshOfWorkload(workload, inventory).mesh === 'linkerd';
-      const clientsMeshed = namespace !== undefined && meshOfNamespace(namespace).mesh === 'linkerd';
+      const clientsMeshed = (namespace !== undefined && meshOfNamespace(namespace).mesh === 'linkerd') || hasLinkerdClient(workload, inventory, context.profile?.name === 'howso-platform');
       if (!podsMeshed && !clientsMeshed) continue;
 
       const ports = nats.ports(workload).filter((port) => port.serverSpeaksFirst).map((port) => port.port);
       const fixValue = ports.join(',');
+      const podList = parsePortList(workload.podAnnotations[OPAQUE] ?? namespaceOpaque);
+      const workloadName = `${workload.kind} ${workload.namespace}/${workload.name}`;
       if (podsMeshed) {
-        const listed = parsePortList(workload.podAnnotations[OPAQUE] ?? namespaceOpaque);
         for (const port of ports) {
-          if (portListed(listed, port)) continue;
+          if (portListed(podList, port)) continue;
           findings.push({
-            messageId: 'pods' as const,
-            data: { workload: `${workload.kind} ${workload.namespace}/${workload.name}`, opaque: OPAQUE, port },
+            messageId: 'pods',
+            data: { workload: workloadName, opaque: OPAQUE, port },
             resource: workload.resource,
             path: [...workload.podMetadataPath, 'annotations'],
             fix: `Add ${OPAQUE}: "${fixValue}" to the pod template, e.g. NATS chart values podTemplate.merge.metadata.annotations.`,
           });
         }
       }
+      if (!clientsMeshed) continue;
       for (const service of clientServices(workload, inventory)) {
         const listed = parsePortList(service.resource.annotations[OPAQUE] ?? namespaceOpaque);
         if (portListed(listed, NATS_CLIENT_PORT)) continue;
+        const podsOnly = portListed(podList, NATS_CLIENT_PORT);
         findings.push({
-          messageId: 'service' as const,
-          data: { service: `${service.namespace}/${service.name}`, opaque: OPAQUE, port: NATS_CLIENT_PORT },
+          messageId: podsOnly ? 'servicePodsOnly' : 'service',
+          data: podsOnly ? { workload: workloadName, service: `${service.namespace}/${service.name}`, opaque: OPAQUE, port: NATS_CLIENT_PORT } : { service: `${service.namespace}/${service.name}`, opaque: OPAQUE, port: NATS_CLIENT_PORT },
           resource: service.resource,
           path: ['metadata', 'annotations'],
           fix: `Add ${OPAQUE}: "${NATS_CLIENT_PORT}" to Service ${service.name}, e.g. NATS chart values service.merge.metadata.annotations.`,
@@ -62,6 +77,11 @@ export default defineCheck({
     return findings;
   },
 });
+
+/** True when a Linkerd-meshed workload of the input connects to this NATS server. */
+function hasLinkerdClient(server: Workload, inventory: Inventory, platformNames: boolean): boolean {
+  return flowsOf(inventory, platformNames).some((flow) => flow.destination === server && flow.source.type === 'workload' && flow.source.workload !== server && meshOfWorkload(flow.source.workload, inventory).mesh === 'linkerd');
+}
 
 /** Services that clients use to reach the NATS client port (headless ones resolve to pods, whose annotation counts). */
 function clientServices(workload: Workload, inventory: Inventory) {

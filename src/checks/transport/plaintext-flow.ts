@@ -1,7 +1,7 @@
 import { describeDestination, describeSource } from '../../model/flows.js';
 import { encryptionMap } from '../../transport/encryption.js';
 import { defineCheck } from '../define.js';
-import { meshFix } from './fixes.js';
+import { flowMeshFix } from './fixes.js';
 
 export default defineCheck({
   id: 'transport/plaintext-flow',
@@ -27,12 +27,14 @@ export default defineCheck({
         const why = [entry.client.mesh ? undefined : `the client is not meshed (${entry.client.evidence})`, entry.server.mesh ? undefined : `the server is not meshed (${entry.server.evidence})`, ...entry.evidence.slice(2)].filter(Boolean).join('; ');
         // Report on the server when it is in the input, otherwise on the client that names it.
         const subject = flow.destination ?? (flow.source.type === 'workload' ? flow.source.workload : undefined);
-        const clientFix = flow.destination ? '' : ' and make the client require it';
+        const clientFix = flow.destination ? ' and make its clients require and verify it' : ' and make the client require and verify it';
+        const meshStep = flowMeshFix(entry);
+        const tlsStep = `turn on TLS in the ${chart.chart} chart (${chart.tlsValues})${clientFix}.`;
         return {
           messageId: 'plaintext' as const,
           data: { source: describeSource(flow.source), destination: describeDestination(flow), why },
           ...(subject ? { resource: subject.resource, path: subject.podMetadataPath } : {}),
-          fix: `${meshFix(flow.target.namespace, chart.id)} Or turn on TLS in the ${chart.chart} chart (${chart.tlsValues})${clientFix}.`,
+          fix: meshStep ? `${meshStep} Or ${tlsStep}` : `The two ends are in different meshes, so ${tlsStep}`,
         };
       });
   },

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { bundleReadme, policyFileName } from '../harden/netpol-readme.js';
 import { renderPolicies, synthesizeNetpol, type IngressControllerPeer } from '../harden/netpol.js';
 import { formatProofDetails, formatVerdict, proveBundle } from '../harden/verify.js';
+import { registerHardenMesh } from './harden-mesh.js';
+import { registerHardenTls } from './harden-tls.js';
 import { buildInventory } from '../model/inventory.js';
 import { EXIT, note, UsageError } from './io.js';
 import { addIngressControllerOptions, ingressControllerFrom, type IngressControllerFlags } from './ingress-controller.js';
@@ -59,6 +61,8 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
 
+  registerHardenMesh(harden, setExitCode);
+  registerHardenTls(harden, setExitCode);
   for (const command of harden.commands) command.option('--debug', 'show stack traces of internal errors');
 }
 

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeDestination, describeSource } from '../model/flows.js';
+import { buildInventory } from '../model/inventory.js';
+import { meshReadme, NAMESPACES_FILE } from '../harden/mesh-readme.js';
+import { synthesizeMesh, type MeshBundle, type MeshKind } from '../harden/mesh.js';
+import { hardenedInstall, overlayFileName, proveTransport, type TransportProof } from '../harden/overlay-effects/index.js';
+import { renderManifests, renderOverlay } from '../harden/overlay-effects/render.js';
+import { EXIT, note, UsageError } from './io.js';
+import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+
+interface HardenMeshFlags extends InputFlags {
+  mesh: string;
+  out: string;
+  force?: boolean;
+  verify: boolean;
+}
+
+const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
+
+/** `rampart harden mesh`: namespace injection and NATS opaque ports, proved with the encryption map. */
+export function registerHardenMesh(harden: Command, setExitCode: (code: number) => void): void {
+  addInputOptions(
+    harden
+      .command('mesh')
+      .description('write the namespace injection settings and NATS values overlays that put the install into a mesh, then prove every flow is encrypted')
+      .argument('<input...>', INPUT_ARGUMENT),
+  )
+    .requiredOption('--mesh <name>', 'the mesh: linkerd or istio')
+    .requiredOption('--out <folder>', 'folder for the manifests, values overlays and README.md (created if missing)')
+    .option('--force', 'overwrite files of an earlier bundle in --out')
+    .option('--no-verify', 'skip the proof that every flow of the hardened install is encrypted')
+    .action(async (inputs: string[], flags: HardenMeshFlags) => {
+      if (flags.mesh !== 'linkerd' && flags.mesh !== 'istio') throw new UsageError(`invalid --mesh "${flags.mesh}": give linkerd or istio`);
+      assertFolderWritable(flags.out);
+      const install = await loadWithFlags(inputs, flags);
+      reportInputProblems(install, true);
+      const bundle = synthesizeMesh(buildInventory(install), flags.mesh as MeshKind);
+      if (bundle.namespaces.length === 0) throw new UsageError(`no namespaced objects found in ${inputs.join(', ')}, so there is no namespace to put into the mesh`);
+
+      writeBundle(flags.out, meshFiles(bundle, flags.out), Boolean(flags.force));
+      for (const problem of bundle.problems) note(problem);
+      if (!flags.verify) return;
+
+      const hardened = await hardenedInstall(install, bundle.overlays, bundle.namespaces.map((namespace) => namespace.manifest));
+      const proof = proveTransport(hardened, new Date());
+      process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
+      setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
+    });
+}
+
+/** Renders every file of a mesh bundle, by file name. */
+export function meshFiles(bundle: MeshBundle, folder: string): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set(NAMESPACES_FILE, renderManifests(bundle.namespaces.map((namespace) => ({ manifest: namespace.manifest, comment: namespace.notes.join('.\n') + '.' }))));
+  for (const overlay of bundle.overlays) {
+    files.set(overlayFileName(overlay.release), renderOverlay(overlay, `Values for NATS release ${overlay.release} in namespace ${overlay.namespace}, written by rampart harden mesh.\nApply with: helm upgrade ${overlay.release} nats/nats -n ${overlay.namespace} --reuse-values -f ${overlayFileName(overlay.release)}`));
+  }
+  files.set('README.md', meshReadme(bundle, folder));
+  return files;
+}
+
+/** Formats the verdict of a transport proof: one summary line, then one line per problem. */
+export function formatTransportProof(proof: TransportProof): string[] {
+  const encrypted = proof.flows.length - proof.unencrypted.length - proof.undecided.length;
+  const lines = [
+    proof.passed
+      ? `proof passed: ${encrypted} of ${proof.flows.length} flows are encrypted and the transport checks find nothing${proof.undecided.length > 0 ? `; ${proof.undecided.length} flow${proof.undecided.length === 1 ? '' : 's'} from the ingress controller depend on the controller, which is not in the input` : ''}`
+      : `proof failed: ${proof.unencrypted.length} flow${proof.unencrypted.length === 1 ? ' is' : 's are'} not encrypted and the transport checks report ${proof.findings.length} finding${proof.findings.length === 1 ? '' : 's'}`,
+  ];
+  for (const entry of proof.unencrypted) lines.push(`  ${entry.verdict}: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
+  for (const finding of proof.findings) lines.push(`  ${finding.checkId}: ${finding.message}`);
+  for (const entry of proof.undecided) lines.push(`  depends on the ingress controller: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
+  return lines;
+}
+
+export function assertFolderWritable(folder: string): void {
+  if (folder.trim() === '') throw new UsageError('--out needs a folder path');
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError(`--out ${folder} is a file; give a folder`);
+  const parent = path.dirname(path.resolve(folder));
+  if (!existsSync(folder) && (!existsSync(parent) || !statSync(parent).isDirectory())) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
+}
+
+/** Writes the files of a bundle; none is written when one exists and `force` is off. */
+export function writeBundle(folder: string, files: Map<string, string>, force: boolean): void {
+  const existing = [...files.keys()].filter((name) => existsSync(path.join(folder, name)));
+  if (existing.length > 0 && !force) throw new UsageError(`${existing.map((name) => path.join(folder, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
+  try {
+    if (!existsSync(folder)) mkdirSync(folder);
+    for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UsageError(`cannot write to --out ${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
+  }
+  note(`wrote ${files.size} files to ${folder}`);
+}

@@ -1,0 +1,91 @@
+import { dump } from 'js-yaml';
+import { audit } from '../../audit.js';
+import type { Finding } from '../../checks/types.js';
+import type { Json } from '../../model/access.js';
+import { loadInputs, type LoadResult } from '../../load/index.js';
+import { encryptionMap, type FlowEncryption } from '../../transport/encryption.js';
+import { applyPlatformOverlay } from './howso-platform.js';
+import { applyMinioOverlay } from './minio.js';
+import { applyNatsOverlay } from './nats.js';
+import { kindOf, mapAt, nameOf, releaseOf, type EditableObject } from './objects.js';
+import { applyPostgresOverlay } from './postgresql.js';
+import { applyRedisOverlay } from './redis.js';
+
+/** Charts whose values the hardening bundles write overlays for. */
+export type OverlayChart = 'nats' | 'postgres' | 'redis' | 'minio' | 'howso-platform';
+
+/** One values file of a bundle: the values to pass with `helm upgrade -f` for one release. */
+export interface ValuesOverlay {
+  release: string;
+  namespace: string;
+  chart: OverlayChart;
+  values: Json;
+  /** Comment written above a key, by the key's dotted path: which flow the key serves. */
+  comments: Record<string, string>;
+}
+
+/** Returns the file name of a release's overlay inside the bundle folder. */
+export function overlayFileName(release: string): string {
+  return `values-${release}.yaml`;
+}
+
+/**
+ * Builds the install as it would be after the bundle. Every rendered object of a release with an
+ * overlay is edited by that chart's model. The bundle's plain objects (Namespaces, cert-manager
+ * resources) are added, and a later object of one identity replaces the earlier, as
+ * `kubectl apply` does. A chart input is rendered again with its overlay instead, so the caller
+ * leaves the overlay of a rendered chart out.
+ */
+export async function hardenedInstall(install: LoadResult, overlays: readonly ValuesOverlay[], bundleObjects: readonly Json[]): Promise<LoadResult> {
+  const objects: EditableObject[] = install.resources.map((resource) => {
+    const copy = structuredClone(resource.body) as EditableObject;
+    if (resource.namespace !== undefined) mapAt(copy, ['metadata']).namespace = resource.namespace;
+    return copy;
+  });
+
+  const added: EditableObject[] = [];
+  for (const overlay of overlays) {
+    const own = objects.filter((object) => releaseOf(object) === overlay.release && mapAt(object, ['metadata']).namespace === overlay.namespace);
+    if (overlay.chart === 'nats') applyNatsOverlay(own, overlay.values);
+    if (overlay.chart === 'postgres') added.push(...applyPostgresOverlay(own, overlay.values, overlay.namespace));
+    if (overlay.chart === 'redis') applyRedisOverlay(own, overlay.values);
+    if (overlay.chart === 'minio') applyMinioOverlay(own, overlay.values);
+    if (overlay.chart === 'howso-platform') applyPlatformOverlay(objects.filter((object) => mapAt(object, ['metadata']).namespace === overlay.namespace), overlay.values, overlay.namespace);
+  }
+
+  const byIdentity = new Map<string, EditableObject>();
+  for (const object of [...objects, ...added, ...(bundleObjects as EditableObject[])]) {
+    const metadata = mapAt(object, ['metadata']);
+    byIdentity.set(`${String(object.apiVersion)}\u0000${kindOf(object)}\u0000${String(metadata.namespace ?? '')}\u0000${nameOf(object)}`, object);
+  }
+  const text = [...byIdentity.values()].map((object) => dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
+  const loaded = await loadInputs(['-'], { readStdin: async () => text });
+  return { ...loaded, values: [...install.values, ...loaded.values], problems: [...install.problems, ...loaded.problems] };
+}
+
+/** The result of auditing the hardened install for encryption. */
+export interface TransportProof {
+  passed: boolean;
+  flows: FlowEncryption[];
+  /** Flows whose verdict is plaintext or tls-optional although the client end is known. */
+  unencrypted: FlowEncryption[];
+  /** Flows from the ingress controller, whose mesh membership and TLS rampart cannot see in the input. */
+  undecided: FlowEncryption[];
+  /** Findings of the transport checks on the hardened install. */
+  findings: Finding[];
+}
+
+/**
+ * Proves a hardening bundle: every flow of the hardened install is mesh mTLS or TLS, and the
+ * transport checks find nothing. A flow from the ingress controller counts only when its verdict
+ * is already encrypted, because the controller itself is not in the input.
+ */
+export function proveTransport(hardened: LoadResult, now: Date): TransportProof {
+  const result = audit(hardened, { now, checkOptions: { allowedRegistries: [] } });
+  const flows = encryptionMap(result.inventory, result.profile?.name === 'howso-platform').filter((entry) => entry.flow.purpose === undefined || entry.flow.purpose === 'application');
+  const encrypted = (entry: FlowEncryption) => entry.verdict === 'mesh-mtls' || entry.verdict === 'tls';
+  const undecided = flows.filter((entry) => !encrypted(entry) && entry.flow.source.type === 'ingress-controller');
+  const unencrypted = flows.filter((entry) => !encrypted(entry) && entry.flow.source.type !== 'ingress-controller');
+  const findings = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed);
+  return { passed: unencrypted.length === 0 && findings.length === 0, flows, unencrypted, undecided, findings };
+}

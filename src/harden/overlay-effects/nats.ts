@@ -1,0 +1,92 @@
+import { isRecord, type Json } from '../../model/access.js';
+import { addMount, addVolume, arrayAt, containersOf, kindOf, mapAt, mergeOverwrite, podTemplateOf, valueAt, type EditableObject } from './objects.js';
+
+// What the nats-io/k8s chart (1.x, as rendered at 2.14.2) does with the values the bundle sets.
+// Only the parts that the NATS profile and the mesh checks read are modelled: the merge of the
+// Service and pod template, the tls blocks of nats.conf, the certificate volume and mounts, and
+// the appProtocol of the client port.
+
+/** The TLS blocks of the chart's config and the folder each one mounts its Secret at (chart defaults). */
+const TLS_BLOCKS = [
+  { values: ['config', 'nats', 'tls'], config: [] as string[], dir: '/etc/nats-certs/nats', volume: 'nats-tls' },
+  { values: ['config', 'cluster', 'tls'], config: ['cluster'], dir: '/etc/nats-certs/cluster', volume: 'cluster-tls' },
+  { values: ['config', 'leafnode', 'tls'], config: ['leafnodes'], dir: '/etc/nats-certs/leafnode', volume: 'leafnode-tls' },
+];
+
+function isServerObject(object: EditableObject): boolean {
+  return mapAt(object, ['metadata', 'labels'])['app.kubernetes.io/component'] === 'nats';
+}
+
+/** Applies a NATS values overlay to the rendered objects of its release. */
+export function applyNatsOverlay(objects: EditableObject[], values: Json): void {
+  const serviceMerge = valueAt(values, ['service', 'merge']);
+  const podMerge = valueAt(values, ['podTemplate', 'merge']);
+  for (const object of objects) {
+    if (!isServerObject(object)) continue;
+    const kind = kindOf(object);
+    // The chart merges service.merge into the client Service only; the headless Service has headlessService.merge.
+    if (kind === 'Service' && isRecord(serviceMerge) && mapAt(object, ['spec']).clusterIP !== 'None') mergeOverwrite(object, serviceMerge);
+    if (kind === 'StatefulSet' && isRecord(podMerge)) mergeOverwrite(mapAt(object, ['spec', 'template']), podMerge);
+  }
+
+  for (const block of TLS_BLOCKS) {
+    const tls = valueAt(values, block.values);
+    if (!isRecord(tls) || tls.enabled !== true || typeof tls.secretName !== 'string') continue;
+    const dir = typeof tls.dir === 'string' ? tls.dir : block.dir;
+    const settings: Json = {
+      cert_file: `${dir}/${typeof tls.cert === 'string' ? tls.cert : 'tls.crt'}`,
+      key_file: `${dir}/${typeof tls.key === 'string' ? tls.key : 'tls.key'}`,
+    };
+    if (typeof tls.ca === 'string' && tls.ca !== '') settings.ca_file = `${dir}/${tls.ca}`;
+    if (isRecord(tls.merge)) mergeOverwrite(settings, tls.merge);
+    for (const object of objects) {
+      if (kindOf(object) === 'ConfigMap') addTlsToConfigMap(object, block.config, settings);
+      if (kindOf(object) === 'StatefulSet' && isServerObject(object)) mountSecret(object, block.volume, tls.secretName, dir);
+      if (kindOf(object) === 'Service' && isServerObject(object) && block.config.length === 0) markClientPortTls(object);
+    }
+  }
+}
+
+function addTlsToConfigMap(configMap: EditableObject, scope: string[], settings: Json): void {
+  const data = mapAt(configMap, ['data']);
+  const conf = data['nats.conf'];
+  if (typeof conf !== 'string') return;
+  data['nats.conf'] = insertTlsBlock(conf, scope, settings);
+}
+
+/**
+ * Inserts a `"tls": {…}` block into the chart's JSON-like nats.conf, at the top level or at the
+ * start of a named block. The text is edited rather than parsed, because nats.conf contains NATS-only
+ * tokens such as `$SERVER_NAME` and `10Gi` that no JSON parser accepts.
+ */
+export function insertTlsBlock(conf: string, scope: string[], settings: Json): string {
+  const body = Object.entries(settings)
+    .map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+    .join(',\n');
+  if (scope.length === 0) {
+    const end = conf.lastIndexOf('}');
+    if (end < 0) return conf;
+    const before = conf.slice(0, end).replace(/\s*$/, '');
+    return `${before},\n  "tls": {\n${body}\n  }\n${conf.slice(end)}`;
+  }
+  const opening = new RegExp(`"${scope[0]}"\\s*:\\s*\\{`).exec(conf);
+  if (!opening) return conf;
+  const at = opening.index + opening[0].length;
+  return `${conf.slice(0, at)}\n    "tls": {\n${body.replace(/^/gm, '  ')}\n    },${conf.slice(at)}`;
+}
+
+function mountSecret(statefulSet: EditableObject, volume: string, secretName: string, dir: string): void {
+  const template = podTemplateOf(statefulSet);
+  if (!template) return;
+  addVolume(template, { name: volume, secret: { secretName } });
+  for (const container of containersOf(template)) {
+    if (container.name !== 'nats' && container.name !== 'reloader') continue;
+    addMount(container, { name: volume, mountPath: dir });
+  }
+}
+
+function markClientPortTls(service: EditableObject): void {
+  for (const port of arrayAt(service, ['spec', 'ports'])) {
+    if (isRecord(port) && port.name === 'nats') port.appProtocol = 'tls';
+  }
+}

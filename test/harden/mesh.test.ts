@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { synthesizeMesh } from '../../src/harden/mesh.js';
+import { hardenedInstall, proveTransport } from '../../src/harden/overlay-effects/index.js';
+import { loadInputs, type LoadOptions } from '../../src/load/index.js';
+import { buildInventory } from '../../src/model/inventory.js';
+import { CORPUS, NOW, ROOT } from '../support/audit.js';
+import { runCli } from '../support/cli.js';
+
+const RENDERED = path.join(CORPUS, 'realworld', 'rendered');
+const EXAMPLE = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
+
+async function proveMesh(inputs: string[], options: LoadOptions, mesh: 'linkerd' | 'istio' = 'linkerd') {
+  const install = await loadInputs(inputs, options);
+  const bundle = synthesizeMesh(buildInventory(install), mesh);
+  const hardened = await hardenedInstall(install, bundle.overlays, bundle.namespaces.map((namespace) => namespace.manifest));
+  return { bundle, proof: proveTransport(hardened, NOW) };
+}
+
+describe('harden mesh proof', () => {
+  for (const render of ['nats.yaml', 'nats-tls.yaml', 'postgres.yaml', 'postgres-tls.yaml', 'redis.yaml', 'minio-community.yaml']) {
+    it(`encrypts every flow of ${render}`, async () => {
+      const { proof } = await proveMesh([path.join(RENDERED, render)], { namespace: 'howso' });
+      expect(proof.unencrypted.map((entry) => entry.flow.target.service)).toEqual([]);
+      expect(proof.findings.map((finding) => finding.checkId)).toEqual([]);
+      expect(proof.flows.length).toBeGreaterThan(0);
+      expect(proof.passed).toBe(true);
+    });
+  }
+
+  it('encrypts the rendered example', async () => {
+    const { proof } = await proveMesh([EXAMPLE], { valuesFiles: [path.join(ROOT, 'examples', 'values', 'basic.yaml')] });
+    expect(proof.passed).toBe(true);
+    expect(proof.flows.filter((entry) => entry.verdict === 'mesh-mtls').length).toBeGreaterThanOrEqual(20);
+    // The ingress controller is not in the input, so its flows stay undecided, not failed.
+    expect(proof.undecided.every((entry) => entry.flow.source.type === 'ingress-controller')).toBe(true);
+  });
+
+  it('encrypts the example chart with istio', async () => {
+    const { proof, bundle } = await proveMesh([path.join(ROOT, 'examples', 'howso-platform')], { namespace: 'howso' }, 'istio');
+    expect((bundle.namespaces[0].manifest.metadata as { labels: Record<string, string> }).labels['istio-injection']).toBe('enabled');
+    expect(proof.passed).toBe(true);
+  });
+
+  it('fails without the opaque ports overlay', async () => {
+    const install = await loadInputs([path.join(RENDERED, 'nats.yaml')], { namespace: 'howso' });
+    const bundle = synthesizeMesh(buildInventory(install), 'linkerd');
+    const proof = proveTransport(await hardenedInstall(install, [], bundle.namespaces.map((namespace) => namespace.manifest)), NOW);
+    expect(proof.findings.map((finding) => finding.checkId)).toContain('transport/nats-opaque-ports');
+    expect(proof.passed).toBe(false);
+  });
+});
+
+describe('harden mesh bundle', () => {
+  it('nats overlay uses the chart merge keys', async () => {
+    const { bundle } = await proveMesh([path.join(RENDERED, 'nats.yaml')], { namespace: 'howso' });
+    expect(bundle.overlays).toHaveLength(1);
+    const annotation = { metadata: { annotations: { 'config.linkerd.io/opaque-ports': '4222' } } };
+    expect(bundle.overlays[0].values).toEqual({ service: { merge: annotation }, podTemplate: { merge: annotation } });
+    expect(bundle.overlays[0].release).toBe('platform-nats');
+  });
+
+  it('jobs get native sidecars', async () => {
+    const { bundle } = await proveMesh([path.join(RENDERED, 'minio-community.yaml')], { namespace: 'howso' });
+    const annotations = (bundle.namespaces[0].manifest.metadata as { annotations: Record<string, string> }).annotations;
+    expect(annotations['config.alpha.linkerd.io/proxy-enable-native-sidecar']).toBe('true');
+    expect(annotations['linkerd.io/inject']).toBe('enabled');
+    expect(bundle.jobs.map((job) => job.name)).toContain('platform-minio-post-job');
+  });
+
+  it('keeps labels of an existing namespace', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-mesh-'));
+    const file = path.join(folder, 'ns.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: howso\n  labels: {team: data}\n  annotations: {owner: ops}\n');
+    const { bundle } = await proveMesh([file, path.join(RENDERED, 'redis.yaml')], { namespace: 'howso' });
+    expect(bundle.namespaces[0].existing).toBe(true);
+    expect(bundle.namespaces[0].manifest.metadata).toEqual({ name: 'howso', labels: { team: 'data' }, annotations: { owner: 'ops', 'linkerd.io/inject': 'enabled' } });
+  });
+});
+
+describe('harden mesh command', () => {
+  it('writes the bundle and proves it', () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-mesh-cli-')), 'bundle');
+    const run = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', path.join(RENDERED, 'nats.yaml'), '--out', out]);
+    expect(run.stderr).toContain('wrote 3 files');
+    expect(run.stdout).toMatch(/^proof passed/);
+    expect(run.code).toBe(0);
+    expect(readFileSync(path.join(out, 'values-platform-nats.yaml'), 'utf8')).toContain('config.linkerd.io/opaque-ports: "4222"');
+    const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
+    expect(readme.indexOf('kubectl apply')).toBeLessThan(readme.indexOf('helm upgrade platform-nats'));
+    expect(readme.indexOf('helm upgrade platform-nats')).toBeLessThan(readme.indexOf('kubectl rollout restart statefulset/platform-nats -n howso'));
+
+    const again = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', path.join(RENDERED, 'nats.yaml'), '--out', out, '--no-verify']);
+    expect(again.stderr).toContain('use --force');
+    expect(again.code).toBe(2);
+    const forced = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', path.join(RENDERED, 'nats.yaml'), '--out', out, '--no-verify', '--force']);
+    expect(forced.stdout).toBe('');
+    expect(forced.code).toBe(0);
+  });
+
+  it('rejects an unknown mesh', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'rampart-mesh-cli-'));
+    const run = runCli(['harden', 'mesh', '--mesh', 'consul', path.join(RENDERED, 'nats.yaml'), '--out', out]);
+    expect(run.stderr).toContain('invalid --mesh "consul"');
+    expect(run.code).toBe(2);
+  });
+});

@@ -61,6 +61,7 @@ interface PendingLine {
 function resolveLines(pending: PendingLine[], locator: Locator): void {
   pending.sort((a, b) => compareText(a.origin.file, b.origin.file) || a.origin.documentIndex - b.origin.documentIndex);
   for (const entry of pending) entry.finding.line = locator.lineOf(entry.origin, entry.path);
+  locator.release();
 }
 
 /** Builds a Finding from a draft; its line is the document's until `resolveLines` makes it exact. */

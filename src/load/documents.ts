@@ -9,6 +9,8 @@ export interface DocumentText {
   /** 1-based line of the first line that is not blank, a comment or a `---` marker. */
   contentLine: number;
   index: number;
+  /** Offset of `text` in the text it was split from, in characters; absent for a document read alone. */
+  offset?: number;
 }
 
 export type ParsedDocument =
@@ -47,7 +49,7 @@ export function splitDocuments(text: string): DocumentText[] {
     const text = source.slice(start, end);
     const contentLine = afterEnd ? undefined : firstContentLine(text, startLine);
     // A document of only comments and markers is empty, as it is for kubectl and Helm.
-    if (contentLine !== undefined) documents.push({ text, startLine, contentLine, index: documents.length });
+    if (contentLine !== undefined) documents.push({ text, startLine, contentLine, index: documents.length, offset: start });
   };
 
   while (position <= source.length) {
@@ -91,6 +93,19 @@ function firstContentLine(text: string, startLine: number): number | undefined {
   return undefined;
 }
 
+/** V8 keeps a substring at least this long as a slice that points into the string it was cut from. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * Copies a value out of the document's text. js-yaml cuts scalars from that text, and V8 keeps
+ * such substrings as slices of it, so a single value kept by the Inventory would keep the text
+ * of the whole input alive (as much memory again as the input's size).
+ */
+function detached(value: string): string {
+  // The concatenation is flattened into a fresh string when sliced; the slice points into that copy.
+  return (' ' + value).slice(1);
+}
+
 /** Parses one document by Kubernetes' YAML rules, refusing alias bombs and runaway nesting. */
 export function parseDocument(document: DocumentText, filename: string): ParsedDocument {
   let depth = 0;
@@ -115,15 +130,19 @@ export function parseDocument(document: DocumentText, filename: string): ParsedD
     }
     let size = 1;
     let textSize = 0;
-    const children = Array.isArray(result) ? result : Object.values(result);
-    for (const child of children) {
+    const node = result as Record<string, unknown>;
+    for (const key of Object.keys(node)) {
+      const child = node[key];
       if (typeof child === 'object' && child !== null) {
         size += expandedSize.get(child) ?? 1;
         textSize += expandedText.get(child) ?? 0;
       } else {
         size += 1;
-        // An alias of a long string is as costly to scan as the string written out again.
-        if (typeof child === 'string') textSize += child.length;
+        if (typeof child === 'string') {
+          // An alias of a long string is as costly to scan as the string written out again.
+          textSize += child.length;
+          if (child.length >= SLICE_MIN_LENGTH) node[key] = detached(child);
+        }
       }
     }
     if (size > MAX_EXPANDED_NODES && (aliases > 0 || size > 2 * document.text.length)) {

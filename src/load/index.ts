@@ -48,19 +48,21 @@ export async function loadInputs(inputs: string[], options: LoadOptions = {}): P
   };
   const readDiskFile = (file: string) => {
     const text = readFileOrThrow(file);
-    rememberText(file, text);
-    readText(file, text);
+    const parsed = parseText(text, file);
+    rememberText(file, text, parsed);
+    classifyDocuments(parsed, file, {}, classified);
   };
   // A regular file can be read again for lines; a pipe or FIFO cannot, so its text is kept.
-  const rememberText = (file: string, text: string) => {
-    if (isRegularFile(file)) sources.rememberFile(file);
+  const rememberText = (file: string, text: string, parsed: ParsedDocument[]) => {
+    if (isRegularFile(file)) sources.rememberFile(file, text, parsed.map((entry) => entry.document));
     else sources.keep(file, text);
   };
 
   for (const file of options.valuesFiles ?? []) {
     const text = readFileOrThrow(file);
-    rememberText(file, text);
-    for (const parsed of parseText(text, file)) {
+    const documents = parseText(text, file);
+    rememberText(file, text, documents);
+    for (const parsed of documents) {
       if (!parsed.ok) {
         classified.problems.push({ code: 'parse-error', message: parsed.message, file, line: parsed.line, documentIndex: parsed.document.index });
       } else if (parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)) {
@@ -115,7 +117,7 @@ function isChart(input: string, isDirectory: boolean): boolean {
 /** Parses every document of a file; a binary file becomes one parse error instead of noise. */
 export function parseText(text: string, file: string): ParsedDocument[] {
   if (text.includes('\u0000')) {
-    const document = { text: '', startLine: 1, contentLine: 1, index: 0 };
+    const document = { text: '', startLine: 1, contentLine: 1, index: 0, offset: 0 };
     return [{ ok: false, message: 'file is binary, not YAML or JSON', line: 1, document }];
   }
   return splitDocuments(text).map((document) => parseDocument(document, file));

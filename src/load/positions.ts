@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { PathSegment, SourceRef } from '../model/resource.js';
-import { splitDocuments, type DocumentText } from './documents.js';
+import type { DocumentText } from './documents.js';
 import { KUBERNETES_SCHEMA } from './yaml-schema.js';
 
 /** Lines inside one document: the 0-based line of a path, or of its deepest ancestor that exists. */
@@ -13,27 +13,26 @@ export type PositionIndex = (path: readonly PathSegment[]) => number | undefined
  * each key and item starts, or, for the few shapes that listener cannot follow, with `yaml`.
  */
 export class Locator {
-  // Only the last file's split and the last document's positions are kept, because lines
-  // are resolved file by file and document by document. Keeping every parsed document of a
-  // large install costs gigabytes.
-  private split: { file: string; documents: DocumentText[] } | undefined;
+  // Only the last document's positions are kept, because lines are resolved document by
+  // document. Keeping every parsed document of a large install costs gigabytes.
   private last: { key: string; positions: PositionIndex | undefined } | undefined;
 
-  constructor(private readonly sources: { get(file: string): string | undefined }) {}
+  constructor(private readonly sources: { document(file: string, index: number): DocumentText | undefined; release?(): void }) {}
 
   /** Returns the 1-based line of `path` in the document, or of its deepest ancestor that exists. */
   lineOf(source: SourceRef, path: readonly PathSegment[]): number {
     const fullPath = [...(source.itemPath ?? []), ...path];
     if (fullPath.length === 0) return source.line;
-    const documentText = this.documentsOf(source.file)[source.documentIndex];
+    const documentText = this.sources.document(source.file, source.documentIndex);
     if (!documentText) return source.line;
     const line = this.positionsOf(source, documentText)?.(fullPath);
     return line === undefined ? source.line : documentText.startLine + line;
   }
 
-  private documentsOf(file: string): DocumentText[] {
-    if (this.split?.file !== file) this.split = { file, documents: splitDocuments(this.sources.get(file) ?? '') };
-    return this.split.documents;
+  /** Drops what was read for lines, once every line is resolved. */
+  release(): void {
+    this.last = undefined;
+    this.sources.release?.();
   }
 
   private positionsOf(source: SourceRef, documentText: DocumentText): PositionIndex | undefined {

@@ -1,20 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { splitDocuments, type DocumentText } from './documents.js';
+
+/** Where each document of a file on disk starts and ends, in bytes, so one can be read alone. */
+interface DocumentIndex {
+  byteStart: Float64Array;
+  byteEnd: Float64Array;
+  startLine: Float64Array;
+  contentLine: Float64Array;
+}
 
 /**
  * Texts of the inputs by file name, for finding lines after the audit. Standard input and
- * rendered charts are kept in memory. Files are read again from disk when a finding needs
- * them, so that a large install is not held in memory twice.
+ * rendered charts are kept in memory. A file on disk is indexed by the byte range of each
+ * document and read again one document at a time, so that a large install is not held in
+ * memory twice.
  */
 export class SourceTexts {
   private readonly inMemory = new Map<string, string>();
-  private readonly onDisk = new Set<string>();
+  private readonly onDisk = new Map<string, DocumentIndex | undefined>();
+  private split: { file: string; documents: DocumentText[] } | undefined;
+  private open: { file: string; descriptor: number } | undefined;
 
   keep(file: string, text: string): void {
     this.inMemory.set(file, text);
   }
 
-  rememberFile(file: string): void {
-    this.onDisk.add(file);
+  /**
+   * Remembers a file on disk with the documents split from its text. Without them, or when the
+   * split changed the text (byte order marks removed), the whole file is read again instead.
+   */
+  rememberFile(file: string, text?: string, documents?: readonly DocumentText[]): void {
+    this.onDisk.set(file, text !== undefined && documents ? indexDocuments(text, documents) : undefined);
   }
 
   /**
@@ -30,4 +46,59 @@ export class SourceTexts {
       return undefined;
     }
   }
+
+  /** Returns one document of a file as the loader split it, or undefined when it cannot be read. */
+  document(file: string, index: number): DocumentText | undefined {
+    const byteIndex = this.onDisk.get(file);
+    if (byteIndex && !this.inMemory.has(file)) return this.readDocument(file, byteIndex, index);
+    if (this.split?.file !== file) this.split = { file, documents: splitDocuments(this.get(file) ?? '') };
+    return this.split.documents[index];
+  }
+
+  /** Closes the file kept open for reading documents. */
+  release(): void {
+    if (this.open) closeSync(this.open.descriptor);
+    this.open = undefined;
+    this.split = undefined;
+  }
+
+  private readDocument(file: string, byteIndex: DocumentIndex, index: number): DocumentText | undefined {
+    if (index < 0 || index >= byteIndex.byteStart.length) return undefined;
+    try {
+      if (this.open?.file !== file) {
+        this.release();
+        this.open = { file, descriptor: openSync(file, 'r') };
+      }
+      const start = byteIndex.byteStart[index]!;
+      const buffer = Buffer.alloc(byteIndex.byteEnd[index]! - start);
+      const read = readSync(this.open.descriptor, buffer, 0, buffer.length, start);
+      return { text: buffer.toString('utf8', 0, read), startLine: byteIndex.startLine[index]!, contentLine: byteIndex.contentLine[index]!, index };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Computes the byte range of each document; undefined when the documents are not slices of `text` in order. */
+function indexDocuments(text: string, documents: readonly DocumentText[]): DocumentIndex | undefined {
+  const count = documents.length;
+  const index: DocumentIndex = { byteStart: new Float64Array(count), byteEnd: new Float64Array(count), startLine: new Float64Array(count), contentLine: new Float64Array(count) };
+  // Pure ASCII, the usual case, has byte offsets equal to character offsets.
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  let characters = 0;
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const document = documents[i]!;
+    if (document.offset === undefined || document.offset < characters || text.startsWith(document.text, document.offset) === false) return undefined;
+    bytes += ascii ? document.offset - characters : Buffer.byteLength(text.slice(characters, document.offset), 'utf8');
+    characters = document.offset;
+    index.byteStart[i] = bytes;
+    const length = ascii ? document.text.length : Buffer.byteLength(document.text, 'utf8');
+    index.byteEnd[i] = bytes + length;
+    index.startLine[i] = document.startLine;
+    index.contentLine[i] = document.contentLine;
+    bytes += length;
+    characters += document.text.length;
+  }
+  return index;
 }

@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { splitDocuments } from '../../src/load/documents.js';
-import { jsYamlPositions, yamlPositions } from '../../src/load/positions.js';
+import { loadInputs } from '../../src/load/index.js';
+import { jsYamlPositions, Locator, yamlPositions } from '../../src/load/positions.js';
 import { KUBERNETES_SCHEMA } from '../../src/load/yaml-schema.js';
 import type { PathSegment } from '../../src/model/resource.js';
 import { CORPUS, ROOT } from '../support/audit.js';
@@ -92,5 +94,33 @@ describe('line index from js-yaml events', () => {
     const positions = jsYamlPositions(text);
     expect(positions?.(['item', 'c', 1, 'd'])).toBe(yamlPositions(text)(['item', 'c', 1, 'd']));
     expect(positions?.(['item', 'a'])).toBe(yamlPositions(text)(['item', 'a']));
+  });
+});
+
+describe('documents read again from disk for lines', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'rampart-positions-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** Loads the file and returns the line of `path` in each document, as the audit resolves them. */
+  async function linesOf(text: string, path_: PathSegment[]): Promise<number[]> {
+    const file = path.join(folder, `input-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, text);
+    const load = await loadInputs([file]);
+    const locator = new Locator(load.sources);
+    const lines = load.resources.map((resource) => locator.lineOf(resource.source, path_));
+    locator.release();
+    return lines;
+  }
+
+  const configMap = (name: string, note: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  annotations:\n    note: "${note}"\ndata:\n  key: value\n`;
+
+  it('finds lines after documents with multi-byte characters', async () => {
+    const text = `# Überschrift — 説明\n---\n${configMap('a', 'grüße 👋')}---\n${configMap('b', 'ok')}...\n# after the end marker\n---\n${configMap('c', 'ñ')}`;
+    expect(await linesOf(text, ['data', 'key'])).toEqual([10, 19, 30]);
+  });
+
+  it('finds lines when byte order marks start later documents', async () => {
+    const text = `\uFEFF${configMap('a', 'x')}---\n\uFEFF${configMap('b', 'y')}`;
+    expect(await linesOf(text, ['data', 'key'])).toEqual([8, 17]);
   });
 });

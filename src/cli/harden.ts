@@ -71,7 +71,11 @@ function assertFolderWritable(folder: string): void {
   if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError(`--out ${folder} is a file; give a folder`);
   // Node 20's recursive mkdir never returns under /proc, so the parent must already exist.
   const parent = path.dirname(path.resolve(folder));
-  if (!existsSync(folder) && (!existsSync(parent) || !statSync(parent).isDirectory())) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
+  if (existsSync(folder)) return;
+  let existing = parent;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new UsageError(`cannot create --out ${folder}: ${existing} is a file, not a folder`);
+  if (existing !== parent) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
 }
 
 function writeFiles(folder: string, files: Map<string, string>): void {

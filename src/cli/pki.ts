@@ -5,7 +5,19 @@ import { createCaFiles, DEFAULT_CA_DAYS, DEFAULT_CA_PATH_LENGTH } from '../pki/c
 import { fetchPeerCertificates, parseEndpoint } from '../pki/endpoint.js';
 import { PkiInputError } from '../pki/errors.js';
 import { writeOutputFiles, type OutputFile } from '../pki/files.js';
-import { createIngressFiles, DEFAULT_INGRESS_DAYS, DEFAULT_INGRESS_NAMESPACE, DEFAULT_INGRESS_SECRET, validateDomain, validateObjectName } from '../pki/ingress.js';
+import {
+  createIngressFiles,
+  DEFAULT_INGRESS_DAYS,
+  DEFAULT_INGRESS_NAMESPACE,
+  DEFAULT_INGRESS_SECRET,
+  ingressNames,
+  parseSubdomain,
+  PLATFORM_SUBDOMAINS,
+  validateDomain,
+  validateNamespace,
+  validateObjectName,
+  validateSan,
+} from '../pki/ingress.js';
 import { KEY_TYPES, parseKeyType } from '../pki/keys.js';
 import { createLinkerdFiles, DEFAULT_ANCHOR_DAYS, DEFAULT_ISSUER_DAYS, LINKERD_VALUES_FILE } from '../pki/linkerd.js';
 import { formatInspectionJson, formatInspectionText, inspectDerChain, inspectPemText, type Inspection } from '../pki/report.js';
@@ -30,6 +42,8 @@ interface IngressFlags extends OutFlags {
   secretName: string;
   days: string;
   key: string;
+  san: string[];
+  subdomain: string[];
 }
 
 interface CaFlags extends OutFlags {
@@ -45,6 +59,7 @@ interface InspectFlags {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+const MAX_TIMEOUT_SECONDS = 600;
 /** Validity periods are capped at 100 years, far beyond any sensible certificate and inside what X.509 dates can hold. */
 const MAX_DAYS = 36500;
 
@@ -75,8 +90,10 @@ export function registerPki(program: Command, setExitCode: (code: number) => voi
 
   pki
     .command('ingress')
-    .description('write an ingress certificate for a domain and its www, api, management and pypi subdomains, as files and as a kubernetes.io/tls Secret')
+    .description(`write an ingress certificate for a domain and its ${Object.values(PLATFORM_SUBDOMAINS).join(', ')} subdomains, as files and as a kubernetes.io/tls Secret`)
     .requiredOption('--domain <name>', 'the platform domain, e.g. platform.example.com')
+    .option('--subdomain <component=label>', `a subdomain renamed in the platform chart's <component>.subdomain value, e.g. ui2=app (components: ${Object.keys(PLATFORM_SUBDOMAINS).join(', ')}); repeatable`, collect, [])
+    .option('--san <name>', 'another DNS name or IP address for the certificate; repeatable', collect, [])
     .requiredOption('--out <folder>', 'folder for the files (created if missing)')
     .option('--ca-cert <file>', 'PEM certificate of the CA that signs the certificate (with --ca-key); without it the certificate is self-signed')
     .option('--ca-key <file>', 'PEM private key of that CA, unencrypted')
@@ -88,14 +105,16 @@ export function registerPki(program: Command, setExitCode: (code: number) => voi
     .action((flags: IngressFlags) =>
       runPki(async () => {
         const domain = validateDomain(flags.domain);
-        const namespace = validateObjectName(flags.namespace, '--namespace');
+        const names = ingressNames(domain, Object.fromEntries(flags.subdomain.map(parseSubdomain)), flags.san.map(validateSan));
+        const namespace = validateNamespace(flags.namespace, '--namespace');
         const secretName = validateObjectName(flags.secretName, '--secret-name');
         const days = parseDays(flags.days, '--days');
         const keyType = parseKeyType(flags.key);
         if (Boolean(flags.caCert) !== Boolean(flags.caKey)) throw new PkiInputError('--ca-cert and --ca-key go together: give both, or neither for a self-signed certificate');
-        const ca = flags.caCert && flags.caKey ? await loadCertificateAuthority(readInput(flags.caCert, '--ca-cert'), flags.caCert, readInput(flags.caKey, '--ca-key'), flags.caKey) : undefined;
+        const now = new Date();
+        const ca = flags.caCert && flags.caKey ? await loadCertificateAuthority(readInput(flags.caCert, '--ca-cert'), flags.caCert, readInput(flags.caKey, '--ca-key'), flags.caKey, now) : undefined;
 
-        const files = await createIngressFiles({ domain, namespace, secretName, days, keyType, now: new Date(), ...(ca ? { ca } : {}) });
+        const files = await createIngressFiles({ domain, names, namespace, secretName, days, keyType, now, ...(ca ? { ca } : {}) });
         writeAndList(flags, files);
       }),
     );
@@ -111,7 +130,6 @@ export function registerPki(program: Command, setExitCode: (code: number) => voi
     .option('--force', 'overwrite files of an earlier run in --out')
     .action((flags: CaFlags) =>
       runPki(async () => {
-        if (flags.name.trim() === '') throw new PkiInputError('--name needs a common name, e.g. "Example Platform CA"');
         const files = await createCaFiles({
           commonName: flags.name,
           days: parseDays(flags.days, '--days'),
@@ -133,7 +151,9 @@ export function registerPki(program: Command, setExitCode: (code: number) => voi
       runPki(async () => {
         if (flags.format !== 'text' && flags.format !== 'json') throw new PkiInputError(`invalid --format "${flags.format}": use text or json`);
         const timeoutSeconds = Number(flags.timeout);
-        if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) throw new PkiInputError(`invalid --timeout "${flags.timeout}": give seconds between 0 and 600`);
+        if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+          throw new PkiInputError(`invalid --timeout "${flags.timeout}": give a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+        }
 
         const inspection = await inspectTarget(target, timeoutSeconds * 1000);
         process.stdout.write(flags.format === 'json' ? formatInspectionJson(inspection) : formatInspectionText(inspection));
@@ -180,6 +200,10 @@ function readInput(file: string, what: string): string {
     const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new PkiInputError(`cannot read ${what} ${file}: ${reason}`);
   }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parseDays(value: string, flag: string): number {

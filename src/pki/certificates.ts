@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { PkiInputError } from './errors.js';
 import { isRsa, type SigningKeyPair } from './keys.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** ub-common-name in RFC 5280 appendix A.1: a common name has at most 64 characters. */
+export const MAX_COMMON_NAME_LENGTH = 64;
 /** Certificates start a minute in the past, so that a peer whose clock is slightly behind accepts them at once. */
 const BACKDATE_MS = 60 * 1000;
 
@@ -12,6 +15,8 @@ const BACKDATE_MS = 60 * 1000;
 export interface CertificateAuthority {
   certificate: x509.X509Certificate;
   keyPair: SigningKeyPair;
+  /** File the CA was read from, e.g. the --ca-cert path, for messages. */
+  source?: string;
 }
 
 export interface Validity {
@@ -30,7 +35,8 @@ export interface CaRequest extends Validity {
 }
 
 export interface LeafRequest extends Validity {
-  commonName: string;
+  /** Subject CN; without one the subject is empty and the subjectAltName extension critical, as RFC 5280 section 4.1.2.6 requires. */
+  commonName?: string;
   /** DNS names and IP addresses for the subjectAltName extension. */
   names: string[];
   keyPair: SigningKeyPair;
@@ -77,11 +83,14 @@ export async function createLeaf(request: LeafRequest, issuer?: CertificateAutho
   const extendedUsages = request.clientAuth ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.serverAuth];
   const signer = issuer ?? { certificate: undefined, keyPair: request.keyPair };
   const identifiers = issuer ? await keyIdentifiers(request.keyPair, issuer) : [await x509.SubjectKeyIdentifierExtension.create(request.keyPair.keys.publicKey)];
+  const subject = request.commonName === undefined ? '' : nameOf(request.commonName);
+  // A self-signed certificate is its own issuer, and RFC 5280 section 4.1.2.4 forbids an empty issuer name.
+  if (!issuer && subject === '') throw new PkiInputError('a self-signed certificate needs a common name');
   return x509.X509CertificateGenerator.create({
     ...validityOf(request),
     serialNumber: randomSerial(),
-    subject: nameOf(request.commonName),
-    issuer: signer.certificate?.subject ?? nameOf(request.commonName),
+    subject,
+    issuer: signer.certificate?.subject ?? subject,
     publicKey: request.keyPair.keys.publicKey,
     signingKey: signer.keyPair.keys.privateKey,
     signingAlgorithm: signer.keyPair.signingAlgorithm,
@@ -90,7 +99,7 @@ export async function createLeaf(request: LeafRequest, issuer?: CertificateAutho
       new x509.KeyUsagesExtension(usages, true),
       new x509.ExtendedKeyUsageExtension(extendedUsages, false),
       ...identifiers,
-      ...sanExtension(request.names),
+      ...sanExtension(request.names, subject === ''),
     ],
   });
 }
@@ -103,14 +112,39 @@ async function keyIdentifiers(subject: SigningKeyPair, issuer: CertificateAuthor
   return [await x509.SubjectKeyIdentifierExtension.create(subject.keys.publicKey), await x509.AuthorityKeyIdentifierExtension.create(issuer.keyPair.keys.publicKey)];
 }
 
-function sanExtension(names: string[]): x509.Extension[] {
+function sanExtension(names: string[], critical = false): x509.Extension[] {
   if (names.length === 0) return [];
-  return [new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: isIP(value) ? ('ip' as const) : ('dns' as const), value })), false)];
+  return [new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: isIP(value) ? ('ip' as const) : ('dns' as const), value })), critical)];
 }
 
-function validityOf(validity: Validity): { notBefore: Date; notAfter: Date } {
+/** Returns the validity period a certificate created with `validity` gets. */
+export function validityOf(validity: Validity): { notBefore: Date; notAfter: Date } {
   const notBefore = new Date(Math.floor((validity.now.getTime() - BACKDATE_MS) / 1000) * 1000);
   return { notBefore, notAfter: new Date(notBefore.getTime() + validity.days * DAY_MS) };
+}
+
+/** Names of a certificate and its issuer and the flag that sets the certificate's days, for the message of checkWithinIssuer. */
+export interface IssuerLimitNames {
+  certificate: string;
+  issuer: string;
+  daysFlag: string;
+}
+
+/**
+ * Throws when a certificate created with `validity` would be valid after its issuer expires:
+ * clients reject the chain from the issuer's notAfter on, even while the certificate itself is valid. The
+ * message gives both dates and the largest number of days that fits.
+ */
+export function checkWithinIssuer(validity: Validity, issuerNotAfter: Date, names: IssuerLimitNames): void {
+  const { notBefore, notAfter } = validityOf(validity);
+  if (notAfter.getTime() <= issuerNotAfter.getTime()) return;
+  const maxDays = Math.floor((issuerNotAfter.getTime() - notBefore.getTime()) / DAY_MS);
+  const advice = maxDays >= 1 ? `give ${names.daysFlag} ${maxDays} or less` : `${names.issuer} expires in less than a day, so use another`;
+  throw new PkiInputError(`${names.certificate} would be valid until ${isoTime(notAfter)}, after ${names.issuer} expires on ${isoTime(issuerNotAfter)}; ${advice}`);
+}
+
+function isoTime(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** Builds `CN=<name>`, escaping the RFC 4514 special characters so that the name stays one attribute. */

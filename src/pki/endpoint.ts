@@ -45,11 +45,14 @@ export function fetchPeerCertificates(endpoint: Endpoint, timeoutMs: number): Pr
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new PkiInputError(`cannot inspect ${address}: ${describeSocketError(error)}`));
+      if (PLAINTEXT_ERRORS.has(error.code ?? '')) reject(new PkiInputError(`the server at ${address} did not answer with TLS (it may speak plaintext)`));
+      else reject(new PkiInputError(`cannot inspect ${address}: ${describeSocketError(error)}`));
     });
   });
 }
 
+// NOTE: Node links each certificate to its issuer among those the server sent, so this is the
+// chain rebuilt by issuer, not the order on the wire: an out-of-order chain is not seen here.
 function chainOf(peer: DetailedPeerCertificate): Buffer[] {
   const chain: Buffer[] = [];
   const seen = new Set<string>();
@@ -63,7 +66,13 @@ function chainOf(peer: DetailedPeerCertificate): Buffer[] {
   return chain;
 }
 
-function describeSocketError(error: NodeJS.ErrnoException): string {
+// OpenSSL's errors when the first bytes from the server are not a TLS record, e.g. an HTTP
+// response or a NATS INFO line. Node sets error.code to ERR_SSL_ and the OpenSSL reason.
+const PLAINTEXT_ERRORS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST', 'ERR_SSL_UNKNOWN_PROTOCOL']);
+
+function describeSocketError(error: NodeJS.ErrnoException & { reason?: unknown }): string {
+  // Other OpenSSL errors carry a one-line reason, while their message is a raw error queue ending in a newline.
+  if (error.code?.startsWith('ERR_SSL_') && typeof error.reason === 'string') return `TLS handshake failed: ${error.reason}`;
   switch (error.code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -76,6 +85,6 @@ function describeSocketError(error: NodeJS.ErrnoException): string {
     case 'ENETUNREACH':
       return 'host unreachable';
     default:
-      return error.message;
+      return error.message.split('\n')[0].trim();
   }
 }

@@ -22,7 +22,11 @@ export function writeOutputFiles(folder: string, files: OutputFile[], force: boo
   if (folder.trim() === '') throw new PkiInputError('--out needs a folder path');
   const resolved = path.resolve(folder);
   if (existsSync(resolved) && !statSync(resolved).isDirectory()) throw new PkiInputError(`--out ${folder} is a file; give a folder`);
-  if (!existsSync(resolved) && !existsSync(path.dirname(resolved))) throw new PkiInputError(`cannot create --out ${folder}: its parent folder ${path.dirname(resolved)} does not exist`);
+  if (!existsSync(resolved)) {
+    const blocking = fileAncestor(path.dirname(resolved));
+    if (blocking) throw new PkiInputError(`cannot create --out ${folder}: ${blocking} is a file, not a folder`);
+    if (!existsSync(path.dirname(resolved))) throw new PkiInputError(`cannot create --out ${folder}: its parent folder ${path.dirname(resolved)} does not exist`);
+  }
 
   const targets = files.map((file) => path.join(resolved, file.name));
   const existing = targets.filter((target) => lstatSync(target, { throwIfNoEntry: false }) !== undefined);
@@ -52,4 +56,11 @@ export function writeOutputFiles(folder: string, files: OutputFile[], force: boo
     throw new PkiInputError(`cannot write to --out ${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
   }
   return targets;
+}
+
+/** Returns the nearest existing ancestor of `folder` (or `folder` itself) when it is not a folder, e.g. `a` for `a/b` when `a` is a file. */
+function fileAncestor(folder: string): string | undefined {
+  let current = folder;
+  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return existsSync(current) && !statSync(current).isDirectory() ? current : undefined;
 }

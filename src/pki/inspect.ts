@@ -27,7 +27,18 @@ export interface CertificateSummary {
   node: NodeCertificate;
 }
 
-export const WARNING_CODES = ['expired', 'not-yet-valid', 'expiring', 'weak-signature', 'weak-rsa-key', 'ca-without-path-length', 'leaf-without-san', 'chain-broken'] as const;
+export const WARNING_CODES = [
+  'expired',
+  'not-yet-valid',
+  'expiring',
+  'weak-signature',
+  'weak-rsa-key',
+  'ca-without-path-length',
+  'leaf-without-san',
+  'chain-broken',
+  'chain-out-of-order',
+  'outlives-issuer',
+] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
 export interface CertificateWarning {
@@ -106,8 +117,8 @@ export function summarizeCertificate(der: Uint8Array): CertificateSummary {
 
 /**
  * Lists what is wrong with each certificate and with the links between them. The certificates
- * are in chain order, leaf first and then its issuers. A self-signed certificate ends a chain,
- * so a bundle of roots is not reported as a broken chain.
+ * should be in chain order, leaf first and then its issuers. A self-signed certificate ends a
+ * chain, so a bundle of roots is not reported as a broken chain.
  */
 export function findCertificateProblems(chain: CertificateSummary[], now: Date, expiryDays = EXPIRY_WARNING_DAYS): CertificateWarning[] {
   const warnings: CertificateWarning[] = [];
@@ -125,8 +136,22 @@ export function findCertificateProblems(chain: CertificateSummary[], now: Date, 
     if (certificate.ca && certificate.pathLength === undefined) add('ca-without-path-length', 'is a CA without a path length constraint, so it can create CAs of any depth below it');
     if (!certificate.ca && certificate.subjectAltNames.length === 0) add('leaf-without-san', 'has no subjectAltName, so browsers and Go clients, which ignore the common name, reject it for every host name');
 
+    if (certificate.selfSigned) return;
     const next = chain[index + 1];
-    if (next && !certificate.selfSigned && !issues(next, certificate)) add('chain-broken', `is not signed by the next certificate (${next.subject}), so the chain does not link`);
+    const signedByNext = next !== undefined && issues(next, certificate);
+    if (next && !signedByNext) add('chain-broken', `is not signed by the next certificate (${next.subject}), so the chain does not link`);
+
+    // TLS 1.2 (RFC 5246 section 7.4.2) requires the sender's certificate first and each following
+    // certificate to certify the one before it, so an issuer listed before its subject is out of order.
+    const earlierIssuer = chain.findIndex((candidate, position) => position < index && issues(candidate, certificate));
+    if (earlierIssuer >= 0) add('chain-out-of-order', `comes after its issuer [${earlierIssuer}] (${chain[earlierIssuer].subject}), but a chain lists the leaf first and each issuer after the certificate it signed`);
+
+    let issuer: CertificateSummary | undefined;
+    if (signedByNext) issuer = next;
+    else if (earlierIssuer >= 0) issuer = chain[earlierIssuer];
+    if (issuer && certificate.notAfter.getTime() > issuer.notAfter.getTime()) {
+      add('outlives-issuer', `is valid until ${isoDate(certificate.notAfter)}, after its issuer (${issuer.subject}) expires on ${isoDate(issuer.notAfter)}, so the chain fails from that day on`);
+    }
   });
   return warnings;
 }

@@ -1,5 +1,6 @@
 import { dump } from 'js-yaml';
-import { createIntermediateCa, createRootCa } from './certificates.js';
+import { checkWithinIssuer, createIntermediateCa, createRootCa, validityOf } from './certificates.js';
+import { PkiInputError } from './errors.js';
 import type { OutputFile } from './files.js';
 import { generateKeyPair, privateKeyPem } from './keys.js';
 
@@ -15,6 +16,8 @@ export const LINKERD_ANCHOR_NAME = 'root.linkerd.cluster.local';
 export const LINKERD_VALUES_FILE = 'linkerd-identity-values.yaml';
 
 export const DEFAULT_ANCHOR_DAYS = 3650;
+/** Validity of the identity issuer that cert-manager rotates, as Linkerd's task page sets it. */
+const CERT_MANAGER_ISSUER_HOURS = 48;
 export const DEFAULT_ISSUER_DAYS = 365;
 
 export interface LinkerdRequest {
@@ -30,6 +33,7 @@ export interface LinkerdRequest {
  * its identity issuer (an intermediate CA with path length 0), both ECDSA P-256 as Linkerd requires.
  */
 export async function createLinkerdFiles(request: LinkerdRequest): Promise<OutputFile[]> {
+  checkIssuerWithinAnchor(request);
   const anchorKey = await generateKeyPair('ecdsa-p256');
   // Path length 1: the anchor signs the issuer, and the issuer signs the proxies' leaf certificates.
   const anchor = await createRootCa({ commonName: LINKERD_ANCHOR_NAME, keyPair: anchorKey, pathLength: 1, now: request.now, days: request.anchorDays });
@@ -60,6 +64,23 @@ export async function createLinkerdFiles(request: LinkerdRequest): Promise<Outpu
   // The values file contains the issuer's private key, so it is as secret as issuer.key.
   files.push({ name: LINKERD_VALUES_FILE, content: staticValues(anchorPem, issuerPem, issuerKeyPem), secret: true });
   return files;
+}
+
+/** Throws when the identity issuer would outlive the trust anchor that signs it. */
+function checkIssuerWithinAnchor(request: LinkerdRequest): void {
+  if (request.certManager) {
+    // Each issuer cert-manager signs is valid CERT_MANAGER_ISSUER_HOURS, so a shorter anchor is outlived by the first one.
+    if (request.anchorDays * 24 < CERT_MANAGER_ISSUER_HOURS) {
+      throw new PkiInputError(`with --cert-manager the identity issuer is valid ${CERT_MANAGER_ISSUER_HOURS} hours, longer than the trust anchor (--anchor-days ${request.anchorDays}); give --anchor-days ${CERT_MANAGER_ISSUER_HOURS / 24} or more`);
+    }
+    return;
+  }
+  const anchorNotAfter = validityOf({ now: request.now, days: request.anchorDays }).notAfter;
+  checkWithinIssuer({ now: request.now, days: request.issuerDays }, anchorNotAfter, {
+    certificate: `the identity issuer (--validity-days ${request.issuerDays})`,
+    issuer: `the trust anchor (--anchor-days ${request.anchorDays})`,
+    daysFlag: '--validity-days',
+  });
 }
 
 function staticValues(anchorPem: string, issuerPem: string, issuerKeyPem: string): string {
@@ -112,7 +133,7 @@ function certManagerResources(): string {
     spec: {
       secretName: 'linkerd-identity-issuer',
       // Linkerd's task page uses 48h with renewal 25h before expiry, so the issuer is replaced about daily.
-      duration: '48h',
+      duration: `${CERT_MANAGER_ISSUER_HOURS}h`,
       renewBefore: '25h',
       issuerRef: { name: 'linkerd-trust-anchor', kind: 'Issuer' },
       commonName: LINKERD_ISSUER_NAME,

@@ -18,10 +18,12 @@ export function inspectPemText(text: string, source: string, now: Date): Inspect
   const privateKeys: string[] = [];
   for (const block of blocks) {
     if (block.label === 'CERTIFICATE' || block.label === 'TRUSTED CERTIFICATE') {
+      const position = certificates.length + 1;
+      if (!block.validBase64) throw new PkiInputError(`${source}: certificate ${position} cannot be read: its PEM block is not valid base64`);
       try {
         certificates.push(summarizeCertificate(block.der));
-      } catch (error) {
-        throw new PkiInputError(`${source}: certificate ${certificates.length + 1} cannot be read: ${(error as Error).message}`);
+      } catch {
+        throw new PkiInputError(`${source}: certificate ${position} cannot be read: its PEM block does not decode to an X.509 certificate`);
       }
     } else if (isPrivateKeyLabel(block.label)) {
       privateKeys.push(privateKeyKind(block.label, block.der));

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRootCa } from '../../src/pki/certificates.js';
+import { generateKeyPair, privateKeyPem } from '../../src/pki/keys.js';
 import { runCli } from '../support/cli.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'rampart-pki-'));
@@ -196,6 +198,79 @@ describe('pki ingress', () => {
     expect(values).toEqual({ overrideIngressCerts: { secretName: 'custom-tls' } });
   });
 
+  it('covers presigned by default', () => {
+    const out = path.join(work, 'ingress-self');
+    expect(text(path.join(out, 'tls.crt'))).toContain('DNS:local.howso.com, DNS:www.local.howso.com, DNS:api.local.howso.com, DNS:management.local.howso.com, DNS:pypi.local.howso.com, DNS:presigned.local.howso.com');
+  });
+
+  it('adds --san names and renamed subdomains', () => {
+    const out = path.join(work, 'ingress-renamed');
+    const run = runCli(['pki', 'ingress', '--domain', 'local.howso.com', '--out', out, '--subdomain', 'ui2=app', '--subdomain', 'presigned=files', '--san', 'Extra.Example.com', '--san', '*.apps.example.com', '--san', '10.0.0.7', '--san', 'www.local.howso.com']);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    const names = /X509v3 Subject Alternative Name:\s*\n\s*(.*)/.exec(text(path.join(out, 'tls.crt')))![1];
+    expect(names.split(', ')).toEqual([
+      'DNS:local.howso.com',
+      'DNS:app.local.howso.com',
+      'DNS:api.local.howso.com',
+      'DNS:management.local.howso.com',
+      'DNS:pypi.local.howso.com',
+      'DNS:files.local.howso.com',
+      'DNS:extra.example.com',
+      'DNS:*.apps.example.com',
+      'IP Address:10.0.0.7',
+      'DNS:www.local.howso.com',
+    ]);
+  });
+
+  it('rejects bad --san and --subdomain', () => {
+    for (const args of [['--san', 'bad_name.example.com'], ['--san', '*.com'], ['--subdomain', 'www=app'], ['--subdomain', 'ui2'], ['--subdomain', 'ui2=a.b']]) {
+      const run = runCli(['pki', 'ingress', '--domain', 'local.howso.com', '--out', path.join(work, 'never'), ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toMatch(/^rampart: invalid --(san|subdomain)/);
+    }
+  });
+
+  it('rejects a namespace that is not a label', () => {
+    for (const namespace of ['a.b', 'a'.repeat(64)]) {
+      const run = runCli(['pki', 'ingress', '--domain', 'local.howso.com', '--out', path.join(work, 'never'), '--namespace', namespace]);
+      expect(run.code, namespace).toBe(2);
+      expect(run.stderr, namespace).toMatch(/^rampart: invalid --namespace/);
+    }
+    expect(runCli(['pki', 'ingress', '--domain', 'local.howso.com', '--out', path.join(work, 'ingress-ns63'), '--namespace', 'a'.repeat(63)]).code).toBe(0);
+  });
+
+  it('rejects over-long domains by length', () => {
+    const label = (letter: string) => letter.repeat(60);
+    const domain245 = [label('a'), label('b'), label('c'), label('d'), 'co'].join('.').slice(0, 245);
+    const tooLong = runCli(['pki', 'ingress', '--domain', domain245, '--out', path.join(work, 'never')]);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toMatch(/^rampart: --domain has 245 characters, so the host management\.<domain> would have 256, more than the 253/);
+
+    const longLabel = runCli(['pki', 'ingress', '--domain', `${'x'.repeat(64)}.example.com`, '--out', path.join(work, 'never')]);
+    expect(longLabel.stderr).toMatch(/^rampart: invalid --domain: its label "x+…" has 64 characters, but a DNS label has at most 63/);
+
+    const over253 = runCli(['pki', 'ingress', '--domain', `${label('a')}.${label('b')}.${label('c')}.${label('d')}.example.com`, '--out', path.join(work, 'never')]);
+    expect(over253.stderr).toMatch(/it has 255 characters, but a DNS name has at most 253/);
+  });
+
+  it('keeps the common name within 64 characters', () => {
+    const domain = `${'a'.repeat(60)}.example.com`;
+    const selfSigned = runCli(['pki', 'ingress', '--domain', domain, '--out', path.join(work, 'never')]);
+    expect(selfSigned.code).toBe(2);
+    expect(selfSigned.stderr).toMatch(/^rampart: --domain has 72 characters, more than the 64 a common name may have/);
+
+    const caOut = path.join(work, 'ingress-ca');
+    const out = path.join(work, 'ingress-long');
+    const run = runCli(['pki', 'ingress', '--domain', domain, '--out', out, '--ca-cert', path.join(caOut, 'ca.crt'), '--ca-key', path.join(caOut, 'ca.key')]);
+    expect(run.code).toBe(0);
+    const leaf = text(path.join(out, 'tls.crt'));
+    expect(leaf).toMatch(/Subject: *\n/);
+    expect(leaf).toMatch(/X509v3 Subject Alternative Name: critical/);
+    expect(leaf).toContain(`DNS:presigned.${domain}`);
+    expect(openssl('verify', '-x509_strict', '-CAfile', path.join(caOut, 'ca.crt'), path.join(out, 'tls.crt')).output).toContain('tls.crt: OK');
+  });
+
   it('rejects an invalid domain', () => {
     for (const domain of ['localhost', 'bad_name.example.com', '-a.example.com', 'a..example.com', '*.example.com']) {
       const run = runCli(['pki', 'ingress', '--domain', domain, '--out', path.join(work, 'never')]);
@@ -222,6 +297,73 @@ describe('pki ingress', () => {
   });
 });
 
+describe('validity within the CA', () => {
+  async function writeCa(name: string, now: Date, days: number): Promise<string> {
+    const folder = path.join(work, name);
+    mkdirSync(folder);
+    const keyPair = await generateKeyPair('ecdsa-p256');
+    const certificate = await createRootCa({ commonName: name, keyPair, pathLength: 0, now, days });
+    writeFileSync(path.join(folder, 'ca.crt'), certificate.toString('pem'));
+    writeFileSync(path.join(folder, 'ca.key'), await privateKeyPem(keyPair));
+    return folder;
+  }
+
+  function ingressWith(ca: string, ...args: string[]) {
+    return runCli(['pki', 'ingress', '--domain', 'local.howso.com', '--out', path.join(work, `never-${path.basename(ca)}`), '--ca-cert', path.join(ca, 'ca.crt'), '--ca-key', path.join(ca, 'ca.key'), ...args]);
+  }
+
+  it('rejects an expired CA', async () => {
+    const ca = await writeCa('expired-ca', new Date('2020-01-01T00:00:00Z'), 30);
+    const run = ingressWith(ca);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`rampart: the CA certificate in ${path.join(ca, 'ca.crt')} expired on 2020-01-30T23:59:00.000Z; sign with a CA that is valid now\n`);
+  });
+
+  it('rejects a CA not yet valid', async () => {
+    const ca = await writeCa('future-ca', new Date('2099-01-01T00:01:00Z'), 30);
+    const run = ingressWith(ca);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`rampart: the CA certificate in ${path.join(ca, 'ca.crt')} is not valid before 2099-01-01T00:00:00.000Z; sign with a CA that is valid now\n`);
+  });
+
+  it('rejects a leaf outliving the CA', async () => {
+    const ca = await writeCa('short-ca', new Date(), 30);
+    const run = ingressWith(ca);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^rampart: the ingress certificate \(--days 365\) would be valid until \d{4}-\d\d-\d\dT[\d:]+Z, after the CA in .*ca\.crt expires on \d{4}-\d\d-\d\dT[\d:]+Z; give --days (29|30) or less\n$/);
+    expect(ingressWith(ca, '--days', '29').code).toBe(0);
+  });
+
+  it('rejects a Linkerd issuer outliving its anchor', () => {
+    const run = runCli(['pki', 'linkerd', '--out', path.join(work, 'never'), '--anchor-days', '30']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^rampart: the identity issuer \(--validity-days 365\) would be valid until .*, after the trust anchor \(--anchor-days 30\) expires on .*; give --validity-days 30 or less\n$/);
+    expect(runCli(['pki', 'linkerd', '--out', path.join(work, 'linkerd-30'), '--anchor-days', '30', '--validity-days', '30']).code).toBe(0);
+    expect(runCli(['pki', 'linkerd', '--out', path.join(work, 'never'), '--anchor-days', '1', '--cert-manager']).stderr).toMatch(/^rampart: with --cert-manager the identity issuer is valid 48 hours/);
+  });
+});
+
+describe('--out under a file', () => {
+  const file = path.join(work, 'a-file');
+
+  it('is a usage error for every command', () => {
+    writeFileSync(file, 'not a folder\n');
+    const commands = [
+      ['pki', 'ca', '--name', 'X'],
+      ['pki', 'linkerd'],
+      ['pki', 'ingress', '--domain', 'local.howso.com'],
+      ['harden', 'netpol', path.join('examples', 'rendered', 'howso-platform.yaml')],
+    ];
+    for (const command of commands) {
+      for (const out of [path.join(file, 'sub'), path.join(file, 'sub', 'deeper')]) {
+        const run = runCli([...command, '--out', out]);
+        expect(run.code, command.join(' ')).toBe(2);
+        expect(run.stderr, command.join(' ')).toBe(`rampart: cannot create --out ${out}: ${file} is a file, not a folder\n`);
+      }
+    }
+  });
+});
+
 describe('pki ca', () => {
   it('writes a CA with the path length asked', () => {
     const out = path.join(work, 'ca-deep');
@@ -233,6 +375,13 @@ describe('pki ca', () => {
     expect(certificate).toContain('Subject: CN = Deep CA');
     expect(mode(path.join(out, 'ca.key'))).toBe(0o600);
     expect(openssl('verify', '-x509_strict', '-CAfile', path.join(out, 'ca.crt'), path.join(out, 'ca.crt')).status).toBe(0);
+  });
+
+  it('rejects a common name over 64 characters', () => {
+    const run = runCli(['pki', 'ca', '--out', path.join(work, 'never'), '--name', 'n'.repeat(200)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('rampart: invalid --name: it has 200 characters, but a common name has at most 64\n');
+    expect(runCli(['pki', 'ca', '--out', path.join(work, 'ca-64'), '--name', 'n'.repeat(64)]).code).toBe(0);
   });
 
   it('rejects bad numbers and key types', () => {

@@ -101,6 +101,45 @@ describe('pki inspect on files', () => {
     expect(json.warnings).toEqual([expect.objectContaining({ code: 'chain-broken', index: 0 })]);
   });
 
+  it('warns on a chain out of order', () => {
+    const reversed = path.join(work, 'reversed.pem');
+    writeFileSync(reversed, readFileSync(path.join(linkerd, 'ca.crt'), 'utf8') + readFileSync(path.join(linkerd, 'issuer.crt'), 'utf8'));
+    const { code, json } = inspectJson(reversed);
+    expect(code).toBe(1);
+    expect(json.warnings).toEqual([expect.objectContaining({ code: 'chain-out-of-order', index: 1 })]);
+    expect(runCli(['pki', 'inspect', reversed]).stdout).toContain('warning: [1] CN=identity.linkerd.cluster.local comes after its issuer [0] (CN=root.linkerd.cluster.local)');
+  });
+
+  it('warns when a certificate outlives its issuer', () => {
+    const ca = path.join(work, 'short-ca');
+    expect(runCli(['pki', 'ca', '--out', ca, '--name', 'Short CA', '--days', '100']).code).toBe(0);
+    const leaf = path.join(work, 'long-leaf.crt');
+    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(work, 'long-leaf.key'), '-out', path.join(work, 'long-leaf.csr'), '-subj', '/CN=long.example.test');
+    writeFileSync(path.join(work, 'long-leaf.ext'), 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:long.example.test\n');
+    openssl('x509', '-req', '-in', path.join(work, 'long-leaf.csr'), '-CA', path.join(ca, 'ca.crt'), '-CAkey', path.join(ca, 'ca.key'), '-CAcreateserial', '-days', '365', '-extfile', path.join(work, 'long-leaf.ext'), '-out', leaf);
+    const chain = path.join(work, 'long-chain.pem');
+    writeFileSync(chain, readFileSync(leaf, 'utf8') + readFileSync(path.join(ca, 'ca.crt'), 'utf8'));
+    const { code, json } = inspectJson(chain);
+    expect(code).toBe(1);
+    expect(json.warnings).toEqual([expect.objectContaining({ code: 'outlives-issuer', index: 0 })]);
+  });
+
+  it('names a PEM block that is not base64', () => {
+    const bad = path.join(work, 'bad-base64.pem');
+    writeFileSync(bad, readFileSync(path.join(ingress, 'tls.crt'), 'utf8').replace(/\nMII/, '\nM!!'));
+    const run = runCli(['pki', 'inspect', bad]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`rampart: ${bad}: certificate 1 cannot be read: its PEM block is not valid base64\n`);
+  });
+
+  it('rejects a timeout outside its range', () => {
+    for (const timeout of ['0', '601', 'soon']) {
+      const run = runCli(['pki', 'inspect', path.join(ingress, 'tls.crt'), '--timeout', timeout]);
+      expect(run.code, timeout).toBe(2);
+      expect(run.stderr, timeout).toBe(`rampart: invalid --timeout "${timeout}": give a number of seconds greater than 0 and at most 600\n`);
+    }
+  });
+
   it('rejects input that is not PEM', () => {
     const notPem = path.join(work, 'not.pem');
     writeFileSync(notPem, 'hello\n');
@@ -118,6 +157,8 @@ describe('pki inspect on endpoints', () => {
   let tlsPort: number;
   let silent: Server;
   let silentPort: number;
+  let plaintext: ChildProcess;
+  let plaintextPort: number;
 
   beforeAll(async () => {
     // The CLI runs synchronously and blocks this process, so the TLS server runs in its own process.
@@ -131,6 +172,17 @@ describe('pki inspect on endpoints', () => {
       server.once('exit', (code) => reject(new Error(`TLS server exited with ${code}`)));
     });
 
+    // A server that speaks first in plaintext, as NATS does with its INFO line.
+    const plaintextScript = `
+      const net = require('node:net');
+      const server = net.createServer((socket) => socket.end('INFO {"server_id":"test"}\\r\\n'));
+      server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+    plaintext = spawn(process.execPath, ['-e', plaintextScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+    plaintextPort = await new Promise<number>((resolve, reject) => {
+      plaintext.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      plaintext.once('exit', (code) => reject(new Error(`plaintext server exited with ${code}`)));
+    });
+
     // The kernel accepts TCP connections but the server never sends a byte, so the TLS handshake can only time out.
     silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
@@ -138,6 +190,7 @@ describe('pki inspect on endpoints', () => {
   });
   afterAll(() => {
     server?.kill();
+    plaintext?.kill();
     silent?.close();
   });
 
@@ -147,6 +200,12 @@ describe('pki inspect on endpoints', () => {
     expect(json.certificates[0].subject).toBe('CN=local.howso.com');
     expect(json.certificates[0].fingerprintSha256).toBe(inspectJson(path.join(ingress, 'tls.crt')).json.certificates[0].fingerprintSha256);
     expect(code).toBe(0);
+  });
+
+  it('names a plaintext server', () => {
+    const run = runCli(['pki', 'inspect', `127.0.0.1:${plaintextPort}`, '--timeout', '5']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`rampart: the server at 127.0.0.1:${plaintextPort} did not answer with TLS (it may speak plaintext)\n`);
   });
 
   it('times out on a silent port', () => {

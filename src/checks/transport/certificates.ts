@@ -71,7 +71,7 @@ export function describeCertificate(field: CertificateField, index: number): str
   return field.chain.length > 1 ? `certificate ${index + 1} (${subject})` : `certificate ${subject}`;
 }
 
-/** Reads the certificates of a PEM text; certificates that do not parse are skipped, because a placeholder or template is not a certificate. */
+/** Reads the certificates of a PEM text; certificates that do not parse are skipped here, and transport/certificate-unreadable reports those in Secrets. */
 function readCertificates(pem: string): CertificateSummary[] {
   const chain: CertificateSummary[] = [];
   for (const block of parsePem(pem)) {
@@ -79,7 +79,7 @@ function readCertificates(pem: string): CertificateSummary[] {
     try {
       chain.push(summarizeCertificate(block.der));
     } catch {
-      // NOTE: an unreadable certificate is skipped silently; no check reports it yet.
+      // Skipped: the other checks judge only certificates they can read.
     }
   }
   return chain;

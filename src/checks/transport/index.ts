@@ -3,6 +3,7 @@ import certManagerCertificate from './cert-manager-certificate.js';
 import certificateCaConstraints from './certificate-ca-constraints.js';
 import certificateChainBroken from './certificate-chain-broken.js';
 import certificateExpiring from './certificate-expiring.js';
+import certificateUnreadable from './certificate-unreadable.js';
 import certificateWeak from './certificate-weak.js';
 import certificateWithoutSan from './certificate-without-san.js';
 import jobNativeSidecar from './job-native-sidecar.js';
@@ -17,6 +18,7 @@ export const transportChecks: Check[] = [
   certificateCaConstraints,
   certificateChainBroken,
   certificateExpiring,
+  certificateUnreadable,
   certificateWeak,
   certificateWithoutSan,
   jobNativeSidecar,

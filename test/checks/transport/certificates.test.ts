@@ -54,6 +54,53 @@ describe('certificate checks', () => {
     ]);
   });
 
+  it('chain out of order', async () => {
+    expect(await findingsOf('transport/certificate-chain-broken', 'fail-reversed-chain.yaml')).toEqual([
+      { messageId: 'outOfOrder', data: { where: 'Secret howso/reversed-tls tls.crt', certificate: 'certificate 2 (CN=reversed.howso.com)', issuer: 'CN=Fixture Root CA' }, path: 'data["tls.crt"]', severity: 'high' },
+    ]);
+  });
+
+  it('leaf outlives its CA', async () => {
+    const findings = await findingsOf('transport/certificate-chain-broken', 'fail-leaf-outlives-ca.yaml');
+    expect(findings).toEqual([
+      {
+        messageId: 'outlivesIssuer',
+        data: { where: 'Secret howso/long-tls tls.crt', certificate: 'certificate 1 (CN=long.howso.com)', notAfter: '2126-11-10', issuer: 'CN=Fixture Short CA', issuerNotAfter: '2036-12-01' },
+        path: 'data["tls.crt"]',
+        severity: 'medium',
+      },
+    ]);
+  });
+
+  it('Linkerd issuer outlives its anchor', async () => {
+    expect(await findingsOf('transport/certificate-chain-broken', 'fail-linkerd-issuer-outlives-anchor.yaml')).toEqual([
+      {
+        messageId: 'linkerdIssuerOutlivesAnchor',
+        data: { issuer: 'CN=identity.linkerd.cluster.local', notAfter: '2126-11-10', anchor: 'CN=root.linkerd.cluster.local', anchorNotAfter: '2036-12-01' },
+        path: 'identity.issuer.tls.crtPEM',
+        severity: 'medium',
+      },
+    ]);
+  });
+
+  it('unreadable certificates in Secrets', async () => {
+    const check = 'transport/certificate-unreadable';
+    expect(await findingsOf(check, 'fail-random-bytes.yaml')).toEqual([{ messageId: 'noCertificate', data: { where: 'Secret howso/random-tls tls.crt' }, path: 'data["tls.crt"]', severity: 'medium' }]);
+    expect(await findingsOf(check, 'fail-private-key-only.yaml')).toEqual([{ messageId: 'onlyPrivateKey', data: { where: 'Secret howso/key-only-tls tls.crt' }, path: 'stringData["tls.crt"]', severity: 'medium' }]);
+    expect(await findingsOf(check, 'fail-not-base64.yaml')).toEqual([{ messageId: 'notBase64', data: { where: 'Secret howso/plain-tls tls.crt' }, path: 'data["tls.crt"]', severity: 'medium' }]);
+    expect((await findingsOf(check, 'fail-bad-blocks.yaml')).map((finding) => [finding.messageId, finding.data.index])).toEqual([
+      ['blockNotBase64', 1],
+      ['notCertificate', 2],
+    ]);
+  });
+
+  it('unreadable findings never show content', async () => {
+    const result = await auditFiles([path.join(folder, 'transport/certificate-unreadable', 'fail-private-key-only.yaml')]);
+    const finding = result.findings.find((candidate) => candidate.checkId === 'transport/certificate-unreadable');
+    expect(finding?.message).toBe('Secret howso/key-only-tls tls.crt contains a private key but no certificate.');
+    expect(JSON.stringify(finding)).not.toContain('AAAAAAAA');
+  });
+
   it('leaf without SAN', async () => {
     expect(await findingsOf('transport/certificate-without-san', 'fail-no-san.yaml')).toEqual([expect.objectContaining({ messageId: 'noSan', data: { where: 'Secret howso/nosan-tls tls.crt', certificate: 'certificate 1 (CN=nosan.howso.com)' } })]);
   });

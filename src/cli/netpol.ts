@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { isIPv6 } from 'node:net';
 import { buildInventory } from '../model/inventory.js';
 import { connlist, MAX_CONNECTIONS } from '../netpol/connlist.js';
-import { EndpointError, explain, formatExplanation, parsePortQuery, policyName, type Explanation, type PortQuery } from '../netpol/explain.js';
+import { isProtocol } from '../netpol/connections.js';
+import { EndpointError, explain, formatExplanation, parsePortQuery, policyName, resolveNamedPort, type Explanation, type PortQuery } from '../netpol/explain.js';
+import type { Protocol } from '../netpol/policy.js';
 import { CONNLIST_FORMATS, formatConnlist, type ConnlistFormat } from '../netpol/format.js';
 import { FLOW_FORMATS, formatFlows, type FlowFormat } from '../netpol/flows-format.js';
 import { neededFlowsOf } from '../model/cluster-flows.js';
+import { apiServerReferencesOf, describeWorkload } from '../model/flows.js';
 import { addIngressControllerOptions, optionalIngressController, type IngressControllerFlags } from './ingress-controller.js';
-import { assertOutputWritable, EXIT, UsageError, writeResult } from './io.js';
+import { assertOutputWritable, EXIT, note, UsageError, writeResult } from './io.js';
 import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
 interface OutputFlags extends InputFlags {
@@ -35,7 +38,7 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
       const load = await loadWithFlags(inputs, flags);
-      reportInputProblems(load, false);
+      reportInputProblems(load, true);
       const inventory = buildInventory(load);
       writeResult(flags.output, formatConnlist(connlist(inventory, MAX_CONNECTIONS, ingressController), flags.format as ConnlistFormat), Boolean(flags.force));
     });
@@ -50,21 +53,23 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
     INGRESS_NOTE,
   )
     .requiredOption('--from <source>', 'source: namespace/name, namespace/name[Kind], an IP address, or {ingress-controller}')
-    .requiredOption('--to <destination>', 'destination: namespace/name or namespace/name[Kind] or an IP address, optionally with :port or :port/protocol (TCP by default)')
+    .requiredOption('--to <destination>', 'destination: namespace/name or namespace/name[Kind] or an IP address, optionally with :port, :port/protocol (TCP by default) or a container port name of the workload, :name')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('-o, --output <file>', 'write the explanation to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
     .action(async (inputs: string[], flags: ConnectivityFlags & { from: string; to: string; format: string }) => {
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`unknown format "${flags.format}"; use text or json`);
-      const { destination, port } = splitDestination(flags.to);
+      rejectZone('--from', flags.from);
+      const { destination, port, portName } = splitDestination(flags.to);
       const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
       const load = await loadWithFlags(inputs, flags);
-      reportInputProblems(load, false);
+      reportInputProblems(load, true);
       const inventory = buildInventory(load);
       let explanation: Explanation;
       try {
-        explanation = explain(inventory, flags.from, destination, port, ingressController);
+        const resolvedPort = portName ? resolveNamedPort(inventory, destination, portName.name, portName.protocol, ingressController) : port;
+        explanation = explain(inventory, flags.from, destination, resolvedPort, ingressController);
       } catch (error) {
         if (error instanceof EndpointError) throw new UsageError(error.message);
         throw error;
@@ -81,9 +86,12 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       if (!(FLOW_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${FLOW_FORMATS.join(', ')}`);
       assertOutputWritable(flags.output, Boolean(flags.force));
       const load = await loadWithFlags(inputs, flags);
-      reportInputProblems(load, false);
+      reportInputProblems(load, true);
       const inventory = buildInventory(load);
       writeResult(flags.output, formatFlows(neededFlowsOf(inventory), flags.format as FlowFormat), Boolean(flags.force));
+      for (const reference of apiServerReferencesOf(inventory)) {
+        note(`${describeWorkload(reference.workload)} calls the Kubernetes API (${reference.where} names ${reference.text}): no flow, because NetworkPolicies reach the API server only through an ipBlock for its address`);
+      }
     });
 
   // main.ts adds --debug to top-level commands only.
@@ -94,8 +102,10 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
  * Splits `ns/name:8080/TCP` into the destination and the port. An IPv6 address takes a port only in
  * brackets (`[fd00::1]:53/UDP`): `2001:db8::1:443` is itself a valid address, so it is rejected as ambiguous.
  */
-export function splitDestination(text: string): { destination: string; port?: PortQuery } {
+export function splitDestination(text: string): { destination: string; port?: PortQuery; portName?: { name: string; protocol?: Protocol } } {
+  rejectZone('--to', text);
   const bracketed = /^\[([^\]]+)\](?::(.+))?$/.exec(text);
+  if (text.startsWith('[') && !bracketed) throw new UsageError(`invalid --to "${text}": the "[" is not closed by "]"; write an IPv6 address as [ADDRESS] or [ADDRESS]:PORT`);
   if (!bracketed && isIPv6(text)) {
     const last = text.lastIndexOf(':');
     const lastGroup = text.slice(last + 1);
@@ -115,7 +125,20 @@ export function splitDestination(text: string): { destination: string; port?: Po
   if (protocol && parsePortQuery(protocol[1])) {
     throw new UsageError(`unsupported protocol "${protocol[2]}" in --to "${text}": NetworkPolicies match only TCP, UDP and SCTP; give /TCP, /UDP or /SCTP, or leave it out for TCP`);
   }
-  throw new UsageError(`invalid port "${portText}" in --to "${text}": give a number from 1 to 65535, optionally with /TCP, /UDP or /SCTP`);
+  // A container port name is an IANA_SVC_NAME: at most 15 lowercase letters, digits and '-', with a letter.
+  const named = /^([a-z0-9](?:[-a-z0-9]{0,13}[a-z0-9])?)(?:\/([A-Za-z]+))?$/.exec(portText);
+  if (named && /[a-z]/.test(named[1]) && !isIPv6(destination)) {
+    const protocol = named[2]?.toUpperCase();
+    if (protocol !== undefined && !isProtocol(protocol)) throw new UsageError(`unsupported protocol "${named[2]}" in --to "${text}": NetworkPolicies match only TCP, UDP and SCTP`);
+    return { destination, portName: { name: named[1], ...(protocol ? { protocol } : {}) } };
+  }
+  throw new UsageError(`invalid port "${portText}" in --to "${text}": give a number from 1 to 65535 or a container port name, optionally with /TCP, /UDP or /SCTP`);
+}
+
+/** Rejects an IPv6 zone id (`fe80::1%eth0`): it names a link of one host, and NetworkPolicy ipBlocks have none. */
+function rejectZone(flag: string, text: string): void {
+  if (!text.includes('%')) return;
+  throw new UsageError(`invalid ${flag} "${text}": IPv6 zone ids (%${text.slice(text.indexOf('%') + 1).replace(/\].*$/, '')}) are not supported, because NetworkPolicy ipBlocks have no zones; give the address without the zone`);
 }
 
 function explanationJson(explanation: Explanation): unknown {

@@ -59,12 +59,18 @@ export async function loadWithFlags(inputs: string[], flags: InputFlags): Promis
 
 /**
  * Names every document that could not be read, for commands that have no input checks of
- * their own; with `strict` they are an error, because a result built on part of the input
- * would be wrong (a policy that did not parse is a policy missing from the answer).
+ * their own. With `strict`, a document that did not parse is an error (exit 2), because a
+ * result built on part of the input would be wrong: a policy that did not parse is a policy
+ * missing from the answer. A parsed document that is not a Kubernetes object (a JSON list, a
+ * scalar) is only a warning and is skipped, since it cannot be a resource of the install.
  */
 export function reportInputProblems(load: LoadResult, strict: boolean): void {
-  for (const problem of load.problems) note(`${problem.file}:${problem.line}: ${problem.message}`);
-  if (strict && load.problems.length > 0) {
-    throw new InputError(`${load.problems.length} document(s) could not be read (listed above); fix them, or remove them from the input`);
+  for (const problem of load.problems) {
+    const skipped = problem.code === 'invalid-object' ? ', so it is skipped' : '';
+    note(`${problem.file}:${problem.line}: ${problem.message}${skipped}`);
+  }
+  const unparsed = load.problems.filter((problem) => problem.code === 'parse-error').length;
+  if (strict && unparsed > 0) {
+    throw new InputError(`${unparsed} document${unparsed === 1 ? '' : 's'} could not be parsed (listed above); fix them, or remove them from the input`);
   }
 }

@@ -23,6 +23,19 @@ export function bundleReadme(bundle: NetpolBundle, folder: string, ingressContro
   lines.push('- Pods that call the Kubernetes API (operators, certificate jobs) need an egress rule to the API server address, which the input does not contain; add one with an `ipBlock` for your cluster.');
   lines.push('');
 
+  if (bundle.apiServerClients.length > 0) {
+    lines.push('## Workloads that call the Kubernetes API', '');
+    lines.push("These workloads name the API server's Service (`kubernetes.default.svc`). Its endpoints are the API server's addresses, not pods, so the bundle does not allow these calls and the proof does not check them. Add an egress rule with an `ipBlock` for your API server's address and port (often 443 or 6443) to each:", '');
+    for (const client of bundle.apiServerClients) lines.push(`- ${client.workload}: ${client.evidence.join('; ')}`);
+    lines.push('');
+  }
+
+  if (bundle.hardensIngressController) {
+    lines.push('## The ingress controller', '');
+    lines.push(`The ingress controller runs in \`${ingressController.namespace}\`, a namespace this bundle hardens, so its default deny selects the controller too. The bundle gives the controller egress to the backends of the Ingresses and ingress from every address outside the cluster on every port; narrow that rule to your load balancer's addresses and the controller's ports. The controller also watches Ingresses through the Kubernetes API: add an egress rule with an \`ipBlock\` for your API server address, or it stops routing.`);
+    lines.push('');
+  }
+
   if (bundle.clientLabels.length > 0) {
     lines.push('## Clients outside the input', '');
     lines.push('These servers admit clients that are not in the input only when the client pods carry a label. In a namespace the bundle hardens, the label also allows those pods to connect to the server:', '');

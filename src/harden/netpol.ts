@@ -1,7 +1,7 @@
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml';
 import { SUPPRESS_ANNOTATION } from '../checks/suppressions.js';
 import { KUBE_DNS, neededFlowsOf } from '../model/cluster-flows.js';
-import { describeDestination, describeSource, type Flow } from '../model/flows.js';
+import { apiServerReferencesOf, describeDestination, describeSource, describeWorkload, type Flow } from '../model/flows.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { shownAs, type Workload } from '../model/workloads.js';
@@ -54,10 +54,11 @@ export interface SelectorGroup {
   selector: Record<string, string>;
   workloads: Workload[];
   /**
-   * Pods not in the input that the group stands for, selected by a label the user adds: the
-   * servers of a Service, or its clients. Its `workloads` are then empty.
+   * Pods not in the input that the group stands for: the servers of a Service or its clients,
+   * selected by a label the user adds, or the ingress controller, selected by its pod labels.
+   * Its `workloads` are then empty.
    */
-  outside?: { role: 'server' | 'client'; service: string };
+  outside?: { role: 'server' | 'client'; service: string } | { role: 'ingress-controller' };
 }
 
 export interface NetpolBundle {
@@ -85,6 +86,17 @@ export interface NetpolBundle {
    * namespace on the flow's port, because the server's pod labels are unknown.
    */
   coarse: Flow[];
+  /**
+   * True when the ingress controller runs in a hardened namespace, so that the bundle gives it
+   * egress to its backends and ingress from outside the cluster.
+   */
+  hardensIngressController: boolean;
+  /**
+   * Workloads that name the Kubernetes API server, with the evidence. The bundle denies their
+   * API calls, because it admits the API server only through an ipBlock for its address, which
+   * the input does not contain.
+   */
+  apiServerClients: { workload: string; evidence: string[] }[];
 }
 
 /** Returns the label a client outside the input needs for a server's policy to admit it: `client-of.rampart.dev/<service>: "true"`. */
@@ -142,6 +154,10 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
     return group;
   };
 
+  // The default deny of the controller's namespace selects the controller too, so it needs
+  // policies of its own when that namespace is hardened.
+  const controllerGroup = namespaces.includes(options.ingressController.namespace) ? ingressControllerGroup(options.ingressController, groups) : undefined;
+
   for (const flow of flows) {
     // The namespace-wide allow-dns policy serves DNS.
     if (flow.purpose === 'dns') continue;
@@ -154,6 +170,7 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
     let sourceGroup: SelectorGroup | undefined;
     if (flow.source.type === 'workload') sourceGroup = groupOf.get(flow.source.workload);
     else if (flow.source.type === 'clients') sourceGroup = outsideGroup('client', flow.source.namespace, flow.target.service);
+    else if (flow.source.type === 'ingress-controller') sourceGroup = controllerGroup;
 
     if (destinationGroup) {
       const peer = sourcePeer(flow, destinationGroup.namespace, groupOf, options);
@@ -172,7 +189,9 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
 
   const bundle: NetpolBundle['namespaces'] = namespaces.map((namespace) => {
     const policies = [defaultDeny(namespace), allowDns(namespace)];
-    for (const group of [...groups, ...outsideGroups.values()].filter((candidate) => candidate.namespace === namespace)) {
+    if (controllerGroup?.namespace === namespace) policies.push(ingressControllerIngress(controllerGroup));
+    const namespaceGroups = [...groups, ...outsideGroups.values(), ...(controllerGroup ? [controllerGroup] : [])].filter((candidate) => candidate.namespace === namespace);
+    for (const group of namespaceGroups) {
       const ingress = ingressRules.get(group);
       if (ingress) policies.push(allowPolicy(group, 'ingress', [...ingress.values()]));
       const egress = egressRules.get(group);
@@ -183,7 +202,29 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
 
   const existingPolicies = inventory.ofKind('NetworkPolicy', 'networking.k8s.io').filter((policy) => namespaces.includes(policy.namespace ?? 'default'));
   const serverLabels = [...outsideGroups.values()].flatMap((group) => (group.outside?.role === 'server' ? [{ service: group.outside.service, namespace: group.namespace, label: serverLabel(group.outside.service) }] : []));
-  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()], serverLabels, coarse };
+  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()], serverLabels, coarse, hardensIngressController: controllerGroup !== undefined, apiServerClients: apiServerClients(inventory, namespaces) };
+}
+
+/** Lists the workloads of the hardened namespaces that name the API server, each once with every place it is named. */
+function apiServerClients(inventory: Inventory, namespaces: readonly string[]): NetpolBundle['apiServerClients'] {
+  const byWorkload = new Map<string, string[]>();
+  for (const reference of apiServerReferencesOf(inventory)) {
+    if (!namespaces.includes(reference.workload.namespace)) continue;
+    const name = describeWorkload(reference.workload);
+    const evidence = byWorkload.get(name) ?? [];
+    const line = `${reference.where} names ${reference.text}`;
+    if (!evidence.includes(line)) evidence.push(line);
+    byWorkload.set(name, evidence);
+  }
+  return [...byWorkload].map(([workload, evidence]) => ({ workload, evidence }));
+}
+
+/** Makes the group that selects the ingress controller by its pod labels, named so that no workload's policy name clashes. */
+function ingressControllerGroup(controller: IngressControllerPeer, groups: readonly SelectorGroup[]): SelectorGroup {
+  const existingNames = new Set(groups.filter((group) => group.namespace === controller.namespace).map((group) => group.name));
+  let name = 'ingress-controller';
+  for (let suffix = 2; existingNames.has(name); suffix++) name = `ingress-controller-${suffix}`;
+  return { namespace: controller.namespace, name, selector: { ...controller.podLabels }, workloads: [], outside: { role: 'ingress-controller' } };
 }
 
 function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup[] {
@@ -191,7 +232,10 @@ function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup
   const byKey = new Map<string, SelectorGroup>();
   const usedNames = new Set<string>();
   for (const workload of inventory.workloads) {
-    const neighbours = inventory.workloadsIn(workload.namespace);
+    // Pods of one owner that is not in the input are one workload, so the selector need not
+    // distinguish them from each other, and one pair of policies can serve them all.
+    const identity = shownAs(workload);
+    const neighbours = inventory.workloadsIn(workload.namespace).filter((other) => other === workload || !isSameIdentity(shownAs(other), identity));
     const selector = stableSelector(workload, neighbours);
     if (!selector) {
       problems.push(`${workload.kind} ${workload.namespace}/${workload.name} has no pod labels that survive a rollout, so no policy can select it and its traffic stays denied; label its pod template`);
@@ -203,17 +247,22 @@ function groupWorkloads(inventory: Inventory, problems: string[]): SelectorGroup
       existing.workloads.push(workload);
       continue;
     }
-    // Named as connlist and the proof name the workload, so Pods of an owner not in the input take the owner's name.
-    const identity = shownAs(workload);
+    // Named as connlist and the proof name the workload, so Pods of an owner not in the input take
+    // the owner's name. Pods of one owner whose labels share no selector get numbered groups.
+    const sameOwner = groups.some((other) => other.namespace === workload.namespace && other.workloads.some((member) => isSameIdentity(shownAs(member), identity)));
     let name = identity.name;
-    if (usedNames.has(`${workload.namespace}/${name}`)) name = `${identity.name}-${identity.kind.toLowerCase()}`;
-    for (let suffix = 2; usedNames.has(`${workload.namespace}/${name}`); suffix++) name = `${identity.name}-${identity.kind.toLowerCase()}-${suffix}`;
+    if (usedNames.has(`${workload.namespace}/${name}`)) name = sameOwner ? `${identity.name}-2` : `${identity.name}-${identity.kind.toLowerCase()}`;
+    for (let suffix = sameOwner ? 3 : 2; usedNames.has(`${workload.namespace}/${name}`); suffix++) name = sameOwner ? `${identity.name}-${suffix}` : `${identity.name}-${identity.kind.toLowerCase()}-${suffix}`;
     usedNames.add(`${workload.namespace}/${name}`);
     const group: SelectorGroup = { namespace: workload.namespace, name, selector, workloads: [workload] };
     byKey.set(key, group);
     groups.push(group);
   }
   return groups;
+}
+
+function isSameIdentity(a: { kind: string; name: string }, b: { kind: string; name: string }): boolean {
+  return a.kind === b.kind && a.name === b.name;
 }
 
 function addRule(rules: Map<SelectorGroup, Map<string, RuleDraft>>, group: SelectorGroup, peer: PeerObject, port: PortObject, comment: string): void {
@@ -300,6 +349,42 @@ function allowDns(namespace: string): GeneratedPolicy {
   };
 }
 
+/**
+ * Admits traffic from outside the cluster to the ingress controller on every port. Its container
+ * ports differ between controllers and the input does not contain it, so the rule leaves ports open.
+ */
+function ingressControllerIngress(group: SelectorGroup): GeneratedPolicy {
+  const name = `${POLICY_PREFIX}${group.name}-ingress`;
+  const spec = {
+    podSelector: { matchLabels: { ...group.selector } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }] }],
+  };
+  const comment = [
+    'clients outside the cluster -> the ingress controller on every port: the load balancer or node ports forward users to it, and the API server calls its admission webhook, if any',
+    "narrow this to your load balancer's and API server's addresses and the controller's container ports",
+  ];
+  const suppressions = [
+    selectsNothingAnnotation(group)?.[SUPPRESS_ANNOTATION],
+    "netpol/allow-all-sources: the ingress controller serves clients outside the cluster; narrow the rule to your load balancer's addresses",
+  ];
+  return {
+    namespace: group.namespace,
+    name,
+    manifest: policyManifest(group.namespace, name, spec, { [SUPPRESS_ANNOTATION]: suppressions.filter((line) => line !== undefined).join('\n') }),
+    description: `Connections to the pods of ${describeMembers(group)}.`,
+    comments: { ingress: [comment], egress: [] },
+  };
+}
+
+/** Suppresses `netpol/policy-selects-nothing` on a policy for pods that are not in the input, with the reason. */
+function selectsNothingAnnotation(group: SelectorGroup): Record<string, string> | undefined {
+  const outside = group.outside;
+  if (!outside) return undefined;
+  const pods = outside.role === 'ingress-controller' ? 'the ingress controller' : `the ${outside.role === 'server' ? 'pods of Service' : 'clients of Service'} ${outside.service}`;
+  return { [SUPPRESS_ANNOTATION]: `netpol/policy-selects-nothing: selects ${pods}, which ${outside.role === 'ingress-controller' ? 'is' : 'are'} not in the input` };
+}
+
 function allowPolicy(group: SelectorGroup, direction: 'ingress' | 'egress', rules: RuleDraft[]): GeneratedPolicy {
   const name = `${POLICY_PREFIX}${group.name}-${direction}`;
   const peerKey = direction === 'ingress' ? 'from' : 'to';
@@ -309,18 +394,18 @@ function allowPolicy(group: SelectorGroup, direction: 'ingress' | 'egress', rule
     [direction]: rules.map((rule) => ({ [peerKey]: [rule.peer], ports: rule.ports })),
   };
   const members = describeMembers(group);
-  // The audit finds no pod with the label, because those pods are not in the input.
-  const annotations = group.outside ? { [SUPPRESS_ANNOTATION]: `netpol/policy-selects-nothing: selects the ${group.outside.role === 'server' ? 'pods of Service' : 'clients of Service'} ${group.outside.service}, which are not in the input` } : undefined;
   return {
     namespace: group.namespace,
     name,
-    manifest: policyManifest(group.namespace, name, spec, annotations),
+    // The audit finds no pod with the selector's labels when those pods are not in the input.
+    manifest: policyManifest(group.namespace, name, spec, selectsNothingAnnotation(group)),
     description: `${direction === 'ingress' ? 'Connections to' : 'Connections from'} the pods of ${members}.`,
     comments: direction === 'ingress' ? { ingress: rules.map((rule) => rule.comments), egress: [] } : { ingress: [], egress: rules.map((rule) => rule.comments) },
   };
 }
 
 function describeMembers(group: SelectorGroup): string {
+  if (group.outside?.role === 'ingress-controller') return `the ingress controller (${Object.entries(group.selector).map(([key, value]) => `${key}=${value}`).join(', ')}; not in the input)`;
   const label = `${Object.keys(group.selector)[0]}: "true"`;
   if (group.outside?.role === 'server') return `Service ${group.outside.service} (not in the input), which need the label ${label}`;
   if (group.outside?.role === 'client') return `clients of Service ${group.outside.service} that are not in the input, which need the label ${label}`;

@@ -4,7 +4,7 @@ import { describeDestination, describeSource, type ExternalPods, type Flow } fro
 import { buildInventory } from '../model/inventory.js';
 import { identityOf, type Resource } from '../model/resource.js';
 import { ConnectionSet } from '../netpol/connections.js';
-import { analyse, classConnections, type Analysis } from '../netpol/connectivity.js';
+import { admitted, analyse, classConnections, rulesForClass, type Analysis } from '../netpol/connectivity.js';
 import { IntervalSet } from '../netpol/intervals.js';
 import type { WorkloadPeer } from '../netpol/peers.js';
 import { isProtocol } from '../netpol/connections.js';
@@ -14,6 +14,8 @@ import { clientLabel, isToOutsideServer, serverLabel, type GeneratedPolicy, type
 export interface DeniedFlow {
   flow: Flow;
   description: string;
+  /** Namespaces whose NetworkPolicies deny the flow: the source's for egress, the destination's for ingress. */
+  deniedIn: string[];
 }
 
 /** A connection between workloads of the hardened namespaces that no needed flow requires. */
@@ -38,6 +40,8 @@ export interface Proof {
   coarse: Flow[];
   /** Workloads of the hardened namespaces whose connections were compared with the needed flows. */
   workloads: number;
+  /** Workloads that name the Kubernetes API server: their calls need an ipBlock rule, so they are neither allowed nor checked. */
+  apiServerClients: number;
   namespaces: string[];
 }
 
@@ -54,7 +58,7 @@ const STAND_IN_PREFIX = 'rampart-stand-in-';
  */
 export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ingressController: IngressControllerPeer, policies: readonly GeneratedPolicy[] = bundle.namespaces.flatMap((entry) => entry.policies)): Promise<Proof> {
   const hardened = new Set(bundle.namespaces.map((entry) => entry.namespace));
-  const standIns = standInsFor(bundle.flows, ingressController, hardened);
+  const standIns = standInsFor(bundle.flows, ingressController);
   const generatedText = [...policies.map((policy) => policy.manifest), ...[...standIns.values()].map((standIn) => standIn.manifest)].map((object) => dump(object, { noRefs: true })).join('---\n');
   const generated = await loadInputs(['-'], { readStdin: async () => generatedText });
   // By identity, so that an earlier duplicate of a replaced policy does not take its place.
@@ -97,9 +101,8 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
     if (checkedKeys.has(flowKey)) continue;
     checkedKeys.add(flowKey);
     const wanted = ConnectionSet.of(flow.protocol, IntervalSet.of(flow.port, flow.port));
-    if (!allowedEverywhere(analysis, source, destination, flow.protocol, flow.port)) {
-      denied.push({ flow, description: `${describeSource(flow.source)} -> ${describeDestination(flow)}` });
-    }
+    const deniedIn = denyingNamespaces(analysis, source, destination, flow.protocol, flow.port);
+    if (deniedIn.length > 0) denied.push({ flow, description: `${describeSource(flow.source)} -> ${describeDestination(flow)}`, deniedIn });
     const key = `${source.id}\u0000${destination.id}`;
     const entry = expected.get(key);
     if (entry) entry.connections = entry.connections.union(wanted);
@@ -117,12 +120,23 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
   }
 
   const coarse = bundle.flows.filter((flow) => isToOutsideServer(flow) && !unchecked.includes(flow));
-  return { passed: denied.length === 0 && extra.length === 0, checked: checkedKeys.size, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort() };
+  return { passed: denied.length === 0 && extra.length === 0, checked: checkedKeys.size, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort(), apiServerClients: bundle.apiServerClients.length };
 }
 
-/** Tells whether every pod of `source` reaches every pod of `destination` on the port. */
-function allowedEverywhere(analysis: Analysis, source: WorkloadPeer, destination: WorkloadPeer, protocol: 'TCP' | 'UDP' | 'SCTP', port: number): boolean {
-  return source.classes.every((from) => destination.classes.every((to) => classConnections(analysis, from, to).allows(protocol, port)));
+/**
+ * Returns the namespaces whose policies deny the port from some pod of `source` to some pod of
+ * `destination`: the source's namespace when its egress denies it, the destination's when its
+ * ingress does. An empty list means every pod pair is allowed.
+ */
+function denyingNamespaces(analysis: Analysis, source: WorkloadPeer, destination: WorkloadPeer, protocol: 'TCP' | 'UDP' | 'SCTP', port: number): string[] {
+  const namespaces = new Set<string>();
+  for (const from of source.classes) {
+    for (const to of destination.classes) {
+      if (!admitted(rulesForClass(analysis.egress[from.index], to), to).allows(protocol, port)) namespaces.add(from.namespace);
+      if (!admitted(rulesForClass(analysis.ingress[to.index], from), to).allows(protocol, port)) namespaces.add(to.namespace);
+    }
+  }
+  return [...namespaces].sort();
 }
 
 /** Returns what some pod of `source` may open to some pod of `destination`. */
@@ -154,15 +168,16 @@ interface StandIn {
 
 /**
  * Makes one stand-in Deployment per infrastructure endpoint, per Service not in the input and per
- * group of clients not in the input that the flows name. An infrastructure endpoint in a hardened
- * namespace gets none, because a stand-in there would itself be denied by the bundle. The stand-ins
- * for servers and clients carry the label that the bundle's policy for them selects, which README.md
- * tells the user to put on the real pods.
+ * group of clients not in the input that the flows name. A stand-in carries the pod labels of the
+ * pods it plays, so the bundle's default deny selects it in a hardened namespace as it would the
+ * real pods. A flow that the bundle does not allow there is then reported as denied. The stand-ins
+ * for servers and clients carry the label that the bundle's policy for them selects, which
+ * README.md tells the user to put on the real pods.
  */
-function standInsFor(flows: readonly Flow[], ingressController: IngressControllerPeer, hardened: Set<string>): Map<string, StandIn> {
+function standInsFor(flows: readonly Flow[], ingressController: IngressControllerPeer): Map<string, StandIn> {
   const standIns = new Map<string, StandIn>();
-  const add = (key: string, namespace: string, labels: Record<string, string>, inHardened = false) => {
-    if (standIns.has(key) || (hardened.has(namespace) && !inHardened)) return;
+  const add = (key: string, namespace: string, labels: Record<string, string>) => {
+    if (standIns.has(key)) return;
     const name = `${STAND_IN_PREFIX}${standIns.size}`;
     const podLabels = Object.keys(labels).length > 0 ? labels : { 'rampart.dev/stand-in': name };
     standIns.set(key, {
@@ -180,8 +195,8 @@ function standInsFor(flows: readonly Flow[], ingressController: IngressControlle
     if (flow.source.type === 'ingress-controller') add(INGRESS_KEY, ingressController.namespace, ingressController.podLabels);
     if (flow.source.type === 'pods') add(podsKey(flow.source.pods), flow.source.pods.namespace, flow.source.pods.podLabels);
     if (flow.destinationPods) add(podsKey(flow.destinationPods), flow.destinationPods.namespace, flow.destinationPods.podLabels);
-    if (isToOutsideServer(flow)) add(serviceKey(flow), flow.target.namespace, { [serverLabel(flow.target.service)]: 'true' }, true);
-    if (flow.source.type === 'clients') add(clientsKey(flow), flow.source.namespace, { [clientLabel(flow.target.service)]: 'true' }, true);
+    if (isToOutsideServer(flow)) add(serviceKey(flow), flow.target.namespace, { [serverLabel(flow.target.service)]: 'true' });
+    if (flow.source.type === 'clients') add(clientsKey(flow), flow.source.namespace, { [clientLabel(flow.target.service)]: 'true' });
   }
   return standIns;
 }
@@ -191,8 +206,23 @@ export function formatVerdict(proof: Proof): string {
   const scope = `${proof.workloads} workload${proof.workloads === 1 ? '' : 's'} in ${proof.namespaces.join(', ') || 'no namespace'}`;
   const unchecked = proof.unchecked.length > 0 ? `; ${proof.unchecked.length} flow${proof.unchecked.length === 1 ? '' : 's'} with an end outside the input not checked` : '';
   const coarse = proof.coarse.length > 0 ? `; ${proof.coarse.length} flow${proof.coarse.length === 1 ? '' : 's'} to Services not in the input allowed only coarsely, to every pod of the Service's namespace on the port (listed in README.md)` : '';
-  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}${coarse}`;
-  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}${coarse}`;
+  const clients = proof.apiServerClients;
+  const apiServer = clients > 0 ? `; ${clients} workload${clients === 1 ? ' calls' : 's call'} the Kubernetes API, which needs an ipBlock rule that the bundle does not write (listed in README.md)` : '';
+  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}${coarse}${apiServer}`;
+  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}${coarse}${outsideCause(proof)}${apiServer}`;
+}
+
+/**
+ * Names the namespaces outside the bundle whose own NetworkPolicies deny every denied flow,
+ * when nothing else made the proof fail: then the bundle is not at fault.
+ */
+function outsideCause(proof: Proof): string {
+  if (proof.denied.length === 0 || proof.extra.length > 0) return '';
+  const hardened = new Set(proof.namespaces);
+  const causes = new Set(proof.denied.flatMap((entry) => entry.deniedIn));
+  if ([...causes].some((namespace) => hardened.has(namespace))) return '';
+  const names = [...causes].sort().join(', ');
+  return `; only NetworkPolicies of the install in ${names}, which the bundle does not harden, deny ${proof.denied.length === 1 ? 'it' : 'them'}`;
 }
 
 /** Lists what made the proof fail, one line each. */

@@ -21,9 +21,11 @@ const NAME = 'app.kubernetes.io/name';
 export function chartInternalFlows(inventory: Inventory, isRunning: (workload: Workload) => boolean): Flow[] {
   const flows: Flow[] = [];
   for (const workload of inventory.workloads) {
+    // Replicas scaled to zero (the chart's default for `replica.replicaCount: 0` in some installs)
+    // keep their flow, so that scaling them up later does not break replication.
+    if (isRedisReplica(workload)) flows.push(...redisReplicaFlows(workload, inventory, isRunning));
     if (!isRunning(workload)) continue;
     if (isNatsBox(workload)) flows.push(...natsBoxFlows(workload, inventory, isRunning));
-    if (isRedisReplica(workload)) flows.push(...redisReplicaFlows(workload, inventory, isRunning));
     if (isRedisSentinelNode(workload)) flows.push(...redisSentinelFlows(workload));
   }
   return flows;

@@ -3,6 +3,7 @@ import { BACKING_CHARTS, backingChartOf } from '../profiles/index.js';
 import type { BackingChart } from '../profiles/types.js';
 import type { AppProtocol } from '../profiles/types.js';
 import { configMapTexts, containerPorts } from '../profiles/containers.js';
+import { addressSettingPrefix, argumentSettings, DATASTORE_ADDRESS_SETTING, HOST_PATTERN, isAddressList, isAddressSetting, isApiServerHost, isPortNumber, NOT_SERVICES } from './addresses.js';
 import { chartInternalFlows } from './chart-flows.js';
 import { isRecord, list } from './access.js';
 import type { Inventory, ServiceInfo, ServicePort } from './inventory.js';
@@ -108,6 +109,19 @@ interface InferredFlows {
   application: Flow[];
   outside: Flow[];
   chartInternal: Flow[];
+  apiServer: ApiServerReference[];
+}
+
+/**
+ * A workload that names the Kubernetes API server (`kubernetes.default.svc`). The API server is
+ * reached through addresses, not pods, so it makes no flow: a NetworkPolicy admits it only with
+ * an ipBlock for the cluster's API server address.
+ */
+export interface ApiServerReference {
+  workload: Workload;
+  text: string;
+  /** Where the workload names it: "env KUBE_URL of container main". */
+  where: string;
 }
 
 /** Infers the application flows (as inferFlows) and, apart from them, the outside and chart-internal flows. */
@@ -128,9 +142,10 @@ function inferAllFlows(inventory: Inventory, platformNames: boolean): InferredFl
   };
 
   const hostIndex = serviceHostIndex(inventory.services);
+  const apiServer: ApiServerReference[] = [];
   for (const workload of inventory.workloads) {
     if (isScaledToZero(workload)) continue;
-    for (const reference of serviceReferences(workload, inventory, hostIndex, platformNames)) {
+    for (const reference of serviceReferences(workload, inventory, hostIndex, platformNames, apiServer)) {
       const reason = `${reference.where} names ${reference.text}`;
       if (reference.absent) {
         add(flowToAbsentServer(reference.absent, reference, workload, reason));
@@ -140,7 +155,7 @@ function inferAllFlows(inventory: Inventory, platformNames: boolean): InferredFl
         add(flowToOutsideServer(reference.outside, workload, `${reason}${reference.outside.portSource ? ` (port ${reference.outside.port} ${reference.outside.portSource})` : ''}`), outside);
         continue;
       }
-      for (const flow of flowsToService(reference.service!, reference.port, { type: 'workload', workload }, reason, reference.scheme)) {
+      for (const flow of flowsToService(reference.service!, reference.port, { type: 'workload', workload }, reason, reference.scheme, reference.query)) {
         if (flow.destination === workload) continue;
         // A server mounts its chart's scripts for every role (Bitnami's start-replica.sh in the
         // Redis master), so a peer named there is no sign that this server calls it.
@@ -199,7 +214,7 @@ function inferAllFlows(inventory: Inventory, platformNames: boolean): InferredFl
       });
     }
   }
-  return { application: flows, outside, chartInternal };
+  return { application: flows, outside, chartInternal, apiServer };
 }
 
 /** Tells whether a controller has `replicas: 0`: it runs no pods, so nothing connects to it. */
@@ -304,22 +319,9 @@ interface OutsideServer {
   portSource?: string;
 }
 
-/** Names of settings that hold an address: PGHOST, NATS_URL, S3_ENDPOINT, redisServer… */
-const ADDRESS_SETTING = /(host|url|uri|endpoint|addr|server|dsn|broker)s?$/i;
-
-// A host name, optionally with a port, standing on its own or inside a URL; a scheme
-// ("nats://") is not taken for a host because of the look-ahead.
-const HOST_PATTERN = /(?<![A-Za-z0-9.\-_])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?(?![A-Za-z0-9.\-_]|:\/\/|:[A-Za-z])/g;
-
-/** Names of settings that hold one address, for Services not in the input: CATALOG_ADDR, API_HOST, AUTH_URL, CART_SERVICE… */
-const OUTSIDE_ADDRESS_SETTING = /(^|[_.-])(addr|address|host|url|uri|endpoint|service)$/i;
-
 /** A Service name as the API accepts it (an RFC 1035 label) and a namespace name (an RFC 1123 label). */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** Hosts that never name a Service, although they read as one. */
-const NOT_SERVICES = new Set(['localhost', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null']);
 
 /** Ports that a URL scheme implies when the URL gives none. */
 const SCHEME_PORTS: Record<string, { port: number; appProtocol: AppProtocol }> = {
@@ -358,15 +360,15 @@ function outsidePort(port: string | undefined, scheme: string | undefined, setti
   const byScheme = scheme ? SCHEME_PORTS[scheme] : undefined;
   if (port !== undefined) {
     const number = Number(port);
-    if (number < 1 || number > 65535) return undefined;
+    if (!isPortNumber(number)) return undefined;
     return { port: number, appProtocol: byScheme?.appProtocol ?? 'tcp' };
   }
   if (byScheme) return { ...byScheme, portSource: `by default for ${scheme}://` };
-  const prefix = setting ? /^(.*)[_.-](addr|address|host|url|uri|endpoint|service)$/i.exec(setting)?.[1] : undefined;
+  const prefix = setting ? addressSettingPrefix(setting) : undefined;
   if (prefix === undefined) return undefined;
   for (const sibling of [`${prefix}_PORT`, `${prefix}_port`]) {
     const value = env.get(sibling)?.trim();
-    if (value && /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535) return { port: Number(value), appProtocol: 'tcp', portSource: `from ${sibling}` };
+    if (value && /^\d{1,5}$/.test(value) && isPortNumber(Number(value))) return { port: Number(value), appProtocol: 'tcp', portSource: `from ${sibling}` };
   }
   return undefined;
 }
@@ -382,46 +384,57 @@ function literalEnv(workload: Workload): Map<string, string> {
   return env;
 }
 
-function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>, platformNames: boolean): ServiceReference[] {
+/** Finds the Services a workload names; names of the Kubernetes API server go to `apiServer` instead. */
+function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: Map<string, ServiceInfo[]>, platformNames: boolean, apiServer: ApiServerReference[]): ServiceReference[] {
   const references: ServiceReference[] = [];
   const scanned = new Set<string>();
   const env = literalEnv(workload);
-  // A Service not in the input is taken only from text that reads as one address: a URL, a host
-  // with a port, or the whole value of a setting named like an address. Inside a multi-line file
+  // A Service not in the input is taken only from text that reads as an address: a URL anywhere,
+  // or, in a setting whose name reads as an address, `host:port` (alone or in a list of
+  // addresses, not in a sentence) or the bare host as the whole value. Inside a multi-line file
   // only URLs count, because `key:3` lines of a config file look like a host with a port.
+  const readsAsAddress = (match: RegExpExecArray, scheme: string | undefined, value: string, setting: string | undefined): boolean => {
+    if (scheme !== undefined) return true;
+    if (value.includes('\n') || !isAddressSetting(setting)) return false;
+    return match[2] !== undefined ? isAddressList(value) : value.trim() === match[0];
+  };
   const outsideReference = (match: RegExpExecArray, scheme: string | undefined, value: string, setting: string | undefined): OutsideServer | undefined => {
-    const host = match[1];
-    const server = clusterServiceName(host, workload.namespace, inventory);
+    const server = clusterServiceName(match[1], workload.namespace, inventory);
     // A server naming its own Service (an advertised address) is no flow.
     if (!server || (server.name === workload.name && server.namespace === workload.namespace)) return undefined;
-    const multiLine = value.includes('\n');
-    const wholeValue = value.trim() === match[0];
-    const readsAsAddress = scheme !== undefined || (!multiLine && (match[2] !== undefined || (wholeValue && setting !== undefined && OUTSIDE_ADDRESS_SETTING.test(setting))));
-    if (!readsAsAddress) return undefined;
+    if (!readsAsAddress(match, scheme, value, setting)) return undefined;
     const port = outsidePort(match[2], scheme, setting, env);
     return port && { ...server, ...port };
   };
 
   const scan = (value: string, where: string, name?: string, inConfigMap = false) => {
     // The same text in several places names the same Services; scanning it once keeps aliases cheap.
-    if (scanned.has(value)) return;
-    scanned.add(value);
+    const scanKey = `${name ?? ''}\u0000${value}`;
+    if (scanned.has(scanKey)) return;
+    scanned.add(scanKey);
     HOST_PATTERN.lastIndex = 0;
     for (let match = HOST_PATTERN.exec(value); match; match = HOST_PATTERN.exec(value)) {
+      // Port 0 or a port above 65535 is no address, so the text makes no flow at all.
+      if (match[2] !== undefined && !isPortNumber(Number(match[2]))) continue;
       let host = match[1];
+      // The user part of a URL's authority may itself contain `@`; the host follows the last one.
+      const scheme = /([a-z][a-z0-9+.-]*):\/\/(?:[^/\s]*@)?$/.exec(value.slice(Math.max(0, match.index - 200), match.index))?.[1];
+      const query = scheme === undefined ? undefined : /^[^\s"'?#]*\?([^\s"'#]*)/.exec(value.slice(match.index + match[0].length))?.[1];
+      if (isApiServerHost(host, workload.namespace)) {
+        if (scheme !== undefined || isAddressList(value) || (value.trim() === match[0] && isAddressSetting(name))) apiServer.push({ workload, text: match[0], where });
+        continue;
+      }
       let candidates: ServiceInfo[] | undefined = hostIndex.get(host);
-      const scheme = /([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?$/.exec(value.slice(Math.max(0, match.index - 200), match.index))?.[1];
       const inOwnNamespace = candidates?.some((candidate) => host.includes('.') || candidate.namespace === workload.namespace);
       if (!inOwnNamespace && platformNames) {
         // A Service that is not in the input is inferred only from text that reads as an address:
         // a URL, a port, or a setting named like one (PGHOST, NATS_URL).
         const absent = platformBackingService(host, workload.namespace, inventory);
-        const looksLikeAddress = scheme !== undefined || match[2] !== undefined || (name !== undefined && ADDRESS_SETTING.test(name));
+        const looksLikeAddress = scheme !== undefined || match[2] !== undefined || (name !== undefined && DATASTORE_ADDRESS_SETTING.test(name));
         if (absent && looksLikeAddress) {
           const reference: ServiceReference = { absent, text: match[0], where };
           if (match[2]) reference.port = Number(match[2]);
           if (scheme) reference.scheme = scheme;
-          const query = /^[^\s"'?#]*\?([^\s"'#]*)/.exec(value.slice(match.index + match[0].length))?.[1];
           if (query) reference.query = query;
           references.push(reference);
           continue;
@@ -446,6 +459,7 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
       const reference: ServiceReference = { service, text: match[0], where };
       if (match[2]) reference.port = Number(match[2]);
       if (scheme) reference.scheme = scheme;
+      if (query) reference.query = query;
       if (inConfigMap) reference.inConfigMap = true;
       references.push(reference);
     }
@@ -456,14 +470,15 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
       if (isRecord(entry) && typeof entry.value === 'string') scan(entry.value, `env ${String(entry.name)} of container ${container.name}`, String(entry.name));
     });
     for (const field of ['args', 'command'] as const) {
-      for (const argument of list(container.container[field])) if (typeof argument === 'string') scan(argument, `${field} of container ${container.name}`);
+      const strings = list(container.container[field]).filter((argument): argument is string => typeof argument === 'string');
+      for (const setting of argumentSettings(strings)) scan(setting.value, `${field} of container ${container.name}`, setting.name);
     }
   }
   for (const entry of configMapTexts(workload, inventory)) scan(entry.value, `ConfigMap ${entry.configMap} key ${entry.key}`, entry.key, true);
   return references;
 }
 
-function flowsToService(service: ServiceInfo, port: number | string | undefined, source: FlowSource, reason: string, scheme?: string): Flow[] {
+function flowsToService(service: ServiceInfo, port: number | string | undefined, source: FlowSource, reason: string, scheme?: string, query?: string): Flow[] {
   const ports = selectServicePorts(service, port);
   const flows: Flow[] = [];
   for (const workload of service.workloads) {
@@ -476,6 +491,7 @@ function flowsToService(service: ServiceInfo, port: number | string | undefined,
       const flowTarget: FlowTarget = { service: service.name, namespace: service.namespace };
       if (chart) flowTarget.chart = chart;
       if (scheme) flowTarget.scheme = scheme;
+      if (query) flowTarget.query = query;
       flows.push({
         source,
         destination: workload,
@@ -555,4 +571,9 @@ export function outsideFlowsOf(inventory: Inventory, platformNames = true): Flow
  */
 export function chartInternalFlowsOf(inventory: Inventory, platformNames = true): Flow[] {
   return cachedFlows(inventory, platformNames).chartInternal;
+}
+
+/** Returns the workloads that name the Kubernetes API server, each with where it names it. */
+export function apiServerReferencesOf(inventory: Inventory, platformNames = true): ApiServerReference[] {
+  return cachedFlows(inventory, platformNames).apiServer;
 }

@@ -93,9 +93,12 @@ function nameOf(endpoint: ExplainEndpoint): string {
 
 /** Decides one direction, seen from `subject` (the source for egress, the destination for ingress) towards `peer`. */
 function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpoint, peer: ExplainEndpoint, port: PortQuery | undefined): DirectionVerdict {
-  // The ingress controller's egress is decided by policies only when its namespace was given.
-  const located = subject.type === 'ingress-controller' && isIngressControllerLocated(analysis);
-  if (subject.type !== 'workload' && !located) return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  if (subject.type === 'address') return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  // Policies decide the ingress controller's egress only when its namespace was given. Without
+  // it no policy selects the controller, so the verdict reads as for a placed controller that none selects.
+  if (subject.type === 'ingress-controller' && !isIngressControllerLocated(analysis)) {
+    return { direction, subject: INGRESS_CONTROLLER, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
+  }
   const subjectClasses = subject.type === 'workload' ? subject.workload.classes : [analysis.ingressController];
   const allowances = direction === 'egress' ? analysis.egress : analysis.ingress;
   const isolatedBy = new Set<NetworkPolicyInfo>();
@@ -126,6 +129,30 @@ function rulesTowards(analysis: Analysis, allowance: Allowance, direction: Direc
   }
   const peerClasses = peer.type === 'workload' ? peer.workload.classes : [analysis.ingressController];
   return peerClasses.map((peerClass) => ({ rules: rulesForClass(allowance, peerClass), destination: direction === 'ingress' ? subjectClass : peerClass }));
+}
+
+/**
+ * Resolves a named port of the destination workload (`--to ns/web:http`) against its containers'
+ * named ports, as a NetworkPolicy rule with that name would. Raises EndpointError when the
+ * destination is no workload, has no port of that name, or the name stands for several ports.
+ */
+export function resolveNamedPort(inventory: Inventory, toText: string, name: string, protocol: Protocol | undefined, ingressController?: IngressControllerLocation): PortQuery {
+  const analysis = analyse(inventory, ingressController);
+  const to = resolveEndpoint(analysis, toText);
+  if (to.type !== 'workload') throw new EndpointError(`the named port "${name}" needs a workload as destination; give a port number for ${toText}`);
+  const found = new Map<string, PortQuery>();
+  const names = new Set<string>();
+  for (const podClass of to.workload.classes) {
+    for (const [portName, ports] of podClass.namedPorts) {
+      names.add(portName);
+      if (portName !== name) continue;
+      for (const entry of ports) if (protocol === undefined || entry.protocol === protocol) found.set(`${entry.protocol} ${entry.port}`, { port: entry.port, protocol: entry.protocol });
+    }
+  }
+  if (found.size === 1) return [...found.values()][0];
+  if (found.size > 1) throw new EndpointError(`the container port "${name}" of ${to.workload.id} is ${[...found.keys()].join(', ')}; give the number and protocol, e.g. :${[...found.values()][0].port}/${[...found.values()][0].protocol}`);
+  const known = names.size > 0 ? `its named ports are ${[...names].sort().join(', ')}` : 'it has no named container ports';
+  throw new EndpointError(`${to.workload.id} has no container port named "${name}"${protocol ? ` with protocol ${protocol}` : ''}; ${known}, or give a port number`);
 }
 
 /** Formats an explanation as text, one line per decision. */

@@ -68,6 +68,17 @@ describe('harden netpol command', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('hardens a controller in howso', () => {
+    const out = path.join(workdir, 'bundle-controller-in-howso');
+    const run = rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--ingress-namespace', 'howso']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^proof passed: /);
+    expect(run.stdout).not.toContain('not checked');
+    const explained = rampart(['netpol', 'explain', EXAMPLE, out, '--ingress-namespace', 'howso', '--from', '{ingress-controller}', '--to', 'howso/platform-ui-v2']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('egress of {ingress-controller}: allowed');
+  });
+
   it('uses the configured ingress controller', () => {
     const out = path.join(workdir, 'traefik');
     const run = rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--ingress-namespace', 'traefik', '--ingress-label', 'app.kubernetes.io/name=traefik']);

@@ -37,12 +37,28 @@ describe('harden netpol edges', () => {
     expect(run.stderr).toContain('does not exist');
   });
 
-  it('notes unreadable documents in connlist', () => {
+  it('netpol commands refuse unparsed input', () => {
     const broken = path.join(folder, 'broken2.yaml');
     writeFileSync(broken, 'kind: [\n');
-    const run = runCli(['netpol', 'connlist', example, broken], { cwd: folder });
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('broken2.yaml:');
+    for (const command of [['netpol', 'connlist'], ['netpol', 'flows'], ['netpol', 'explain', '--from', 'howso/platform-ui-v2', '--to', 'howso/platform-api-v3']]) {
+      const run = runCli([...command, example, broken], { cwd: folder });
+      expect(run.code, command.join(' ')).toBe(2);
+      expect(run.stderr).toContain('broken2.yaml:');
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('skips a document that is no object', () => {
+    // A JSON list parses but is no Kubernetes object: every command warns and goes on.
+    const list = path.join(folder, 'list.json');
+    writeFileSync(list, '[{"src": "a", "dst": "b"}]\n');
+    const commands = [['netpol', 'connlist'], ['netpol', 'flows'], ['harden', 'netpol', '--out', path.join(folder, 'out-list')]];
+    for (const command of commands) {
+      const run = runCli([...command, example, list], { cwd: folder });
+      expect(run.code, command.join(' ')).toBe(0);
+      expect(run.stderr).toContain('list.json:1: document is a list, not a Kubernetes object or a values mapping, so it is skipped');
+      expect(run.stdout).not.toBe('');
+    }
   });
 
   it('its own bundle audits clean', async () => {

@@ -60,15 +60,24 @@ describe('Pods whose owner is not in the input', () => {
     const install = await load(ownedPod('reviews-v1-545db77b95-abcde', { app: 'reviews', track: 'stable' }), ownedPod('reviews-v1-545db77b95-fghij', { app: 'reviews', track: 'canary' }), service, web);
     const bundle = synthesizeNetpol(buildInventory(install), { ingressController: DEFAULT_INGRESS_CONTROLLER });
     const names = bundle.namespaces[0].policies.map((policy) => policy.name);
-    expect(names).toContain('rampart-reviews-v1-545db77b95-ingress');
-    expect(names).toContain('rampart-reviews-v1-545db77b95-replicaset-ingress');
+    // Both Pods share app=reviews, which no other workload has, so one policy selects them.
+    expect(names.filter((name) => name.startsWith('rampart-reviews-v1-545db77b95'))).toEqual(['rampart-reviews-v1-545db77b95-ingress']);
+    const ingress = bundle.namespaces[0].policies.find((policy) => policy.name === 'rampart-reviews-v1-545db77b95-ingress');
+    expect(ingress?.manifest.spec.podSelector).toEqual({ matchLabels: { app: 'reviews' } });
     const proof = await proveBundle(install, bundle, DEFAULT_INGRESS_CONTROLLER);
     expect(proof.passed).toBe(true);
 
-    const withoutCanary = bundle.namespaces[0].policies.filter((policy) => policy.name !== 'rampart-reviews-v1-545db77b95-replicaset-ingress');
-    const broken = await proveBundle(install, bundle, DEFAULT_INGRESS_CONTROLLER, withoutCanary);
+    const withoutReviews = bundle.namespaces[0].policies.filter((policy) => policy.name !== 'rampart-reviews-v1-545db77b95-ingress');
+    const broken = await proveBundle(install, bundle, DEFAULT_INGRESS_CONTROLLER, withoutReviews);
     expect(broken.passed).toBe(false);
     expect(broken.denied.map((entry) => entry.description)).toEqual(['Deployment shop/web -> Service shop/reviews port 9080 (tcp)']);
+  });
+
+  it('numbers groups of one owner', async () => {
+    // The two Pods share no label, so each needs its own selector, and the numbered names show one owner.
+    const install = await load(ownedPod('reviews-v1-545db77b95-abcde', { app: 'reviews' }), ownedPod('reviews-v1-545db77b95-fghij', { name: 'reviews-canary' }), service, web);
+    const bundle = synthesizeNetpol(buildInventory(install), { ingressController: DEFAULT_INGRESS_CONTROLLER });
+    expect(bundle.groups.map((group) => group.name)).toEqual(['reviews-v1-545db77b95', 'reviews-v1-545db77b95-2', 'web']);
   });
 
   it('keeps Deployment names unchanged', async () => {

@@ -47,9 +47,21 @@ describe.skipIf(!existsSync(RENDERED))('flows inside chart releases', () => {
     expect(replication?.service?.name).toBe('platform-redis-headless');
   });
 
-  it('Redis replicas scaled to zero make no flow', async () => {
+  it('Redis replicas scaled to zero keep their flow', async () => {
+    // Scaling the replicas up later must not break replication.
     const inventory = await inventoryOf(readFileSync(path.join(RENDERED, 'redis.yaml'), 'utf8'), 'howso');
-    expect(application(neededFlowsOf(inventory))).toEqual([]);
+    expect(application(neededFlowsOf(inventory))).toEqual(['platform-redis-replicas -> platform-redis-master:6379']);
+    // The transport checks judge only flows that run.
+    expect(application(flowsOf(inventory))).toEqual([]);
+  });
+
+  it('unscaled Redis passes the proof', async () => {
+    const install = await loadInputs([path.join(RENDERED, 'redis.yaml')], { namespace: 'howso' });
+    const bundle = synthesizeNetpol(buildInventory(install), { ingressController: DEFAULT_INGRESS_CONTROLLER, replaceExisting: true });
+    const proof = await proveBundle(install, bundle, DEFAULT_INGRESS_CONTROLLER);
+    expect(proof.denied).toEqual([]);
+    expect(proof.passed).toBe(true);
+    expect(bundle.namespaces.map((entry) => renderPolicies(entry.policies)).join('')).toContain('# StatefulSet howso/platform-redis-replicas -> Service howso/platform-redis-master port 6379 (redis)');
   });
 
   it('scaled Redis passes the proof', async () => {

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encryptionMap, type FlowEncryption } from '../../src/transport/encryption.js';
+import { auditFiles } from '../support/audit.js';
+
+/** A Bitnami PostgreSQL server in the input with TLS on; pg_hba.conf admits plaintext too, so the client's sslmode decides. */
+const SERVER = `apiVersion: v1
+kind: Service
+metadata: {name: platform-postgres-postgresql, namespace: howso}
+spec:
+  selector: {app.kubernetes.io/name: postgresql}
+  ports: [{name: tcp-postgresql, port: 5432, targetPort: tcp-postgresql}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: platform-postgres-postgresql, namespace: howso}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: postgresql}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: postgresql}}
+    spec:
+      containers:
+      - name: postgresql
+        image: docker.io/bitnami/postgresql:17.6.0
+        ports: [{name: tcp-postgresql, containerPort: 5432}]
+        env: [{name: POSTGRESQL_ENABLE_TLS, value: "yes"}]
+        volumeMounts: [{name: hba, mountPath: /bitnami/postgresql/conf}]
+      volumes: [{name: hba, configMap: {name: pg-hba}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pg-hba, namespace: howso}
+data:
+  pg_hba.conf: |
+    hostssl all all 0.0.0.0/0 scram-sha-256
+    host all all 0.0.0.0/0 scram-sha-256
+---
+`;
+
+/** A client whose DATABASE_URL is `url`, with a CA Secret mounted at /etc/pg-ca and the extra env entries `env`. */
+function client(url: string, env: Record<string, string> = {}): string {
+  const entries = Object.entries({ DATABASE_URL: url, ...env }).map(([name, value]) => `        - {name: ${name}, value: "${value}"}`).join('\n');
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: howso}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+      - name: api
+        image: example.com/api:1.0
+        env:
+${entries}
+        volumeMounts: [{name: ca, mountPath: /etc/pg-ca}]
+      volumes: [{name: ca, secret: {secretName: postgres-ca}}]
+`;
+}
+
+async function databaseFlow(text: string): Promise<FlowEncryption> {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-uri-sslmode-')), 'input.yaml');
+  writeFileSync(file, text);
+  const result = await auditFiles([file], { namespace: 'howso' });
+  const matches = encryptionMap(result.inventory).filter((entry) => entry.flow.source.type === 'workload' && entry.flow.source.workload.name === 'api' && entry.flow.port === 5432);
+  expect(matches).toHaveLength(1);
+  return matches[0];
+}
+
+describe('sslmode in the URI of a server in the input', () => {
+  it('flow keeps the URI query', async () => {
+    const entry = await databaseFlow(SERVER + client('postgresql://platform-postgres-postgresql:5432/db?sslmode=verify-full&application_name=api'));
+    expect(entry.flow.destination?.name).toBe('platform-postgres-postgresql');
+    expect(entry.flow.target.query).toBe('sslmode=verify-full&application_name=api');
+  });
+
+  it('verify-full makes the flow TLS', async () => {
+    const entry = await databaseFlow(SERVER + client('postgresql://platform-postgres-postgresql:5432/db?sslmode=verify-full&sslrootcert=/etc/pg-ca/ca.crt'));
+    expect(entry.verdict).toBe('tls');
+    expect(entry.serverVerified).toBe(true);
+  });
+
+  it('URI sslmode beats PGSSLMODE', async () => {
+    // libpq reads PGSSLMODE only for a parameter that the connection string does not set.
+    const entry = await databaseFlow(SERVER + client('postgresql://platform-postgres-postgresql:5432/db?sslmode=verify-full&sslrootcert=/etc/pg-ca/ca.crt', { PGSSLMODE: 'disable' }));
+    expect(entry.verdict).toBe('tls');
+  });
+
+  it('PGSSLMODE applies without a URI sslmode', async () => {
+    const entry = await databaseFlow(SERVER + client('postgresql://platform-postgres-postgresql:5432/db', { PGSSLMODE: 'disable' }));
+    expect(entry.flow.target.query).toBeUndefined();
+    expect(entry.verdict).not.toBe('tls');
+  });
+
+  it('user in the URI is no Service', async () => {
+    const entry = await databaseFlow(SERVER + client('postgresql://dbuser@platform-postgres-postgresql:5432/db?sslmode=verify-full&sslrootcert=/etc/pg-ca/ca.crt'));
+    expect(entry.flow.target.service).toBe('platform-postgres-postgresql');
+    expect(entry.verdict).toBe('tls');
+  });
+});

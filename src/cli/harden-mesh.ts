@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeDestination, describeSource } from '../model/flows.js';
 import { buildInventory } from '../model/inventory.js';
@@ -39,12 +39,12 @@ export function registerHardenMesh(harden: Command, setExitCode: (code: number) 
       const bundle = synthesizeMesh(buildInventory(install), flags.mesh as MeshKind);
       if (bundle.namespaces.length === 0) throw new UsageError(`no namespaced objects found in ${inputs.join(', ')}, so there is no namespace to put into the mesh`);
 
-      writeBundle(flags.out, meshFiles(bundle, flags.out), Boolean(flags.force));
+      writeBundle(flags.out, meshFiles(bundle, flags.out), Boolean(flags.force), MESH_BUNDLE_FILE);
       for (const problem of bundle.problems) note(problem);
       if (!flags.verify) return;
 
       const hardened = await hardenedInstall(install, bundle.overlays, bundle.namespaces.map((namespace) => namespace.manifest));
-      const proof = proveTransport(hardened, new Date());
+      const proof = proveTransport(hardened, install, new Date());
       process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
@@ -63,16 +63,31 @@ export function meshFiles(bundle: MeshBundle, folder: string): Map<string, strin
 
 /** Formats the verdict of a transport proof: one summary line, then one line per problem. */
 export function formatTransportProof(proof: TransportProof): string[] {
-  const encrypted = proof.flows.length - proof.unencrypted.length - proof.undecided.length;
-  const lines = [
-    proof.passed
-      ? `proof passed: ${encrypted} of ${proof.flows.length} flows are encrypted and the transport checks find nothing${proof.undecided.length > 0 ? `; ${proof.undecided.length} flow${proof.undecided.length === 1 ? '' : 's'} from the ingress controller depend on the controller, which is not in the input` : ''}`
-      : `proof failed: ${proof.unencrypted.length} flow${proof.unencrypted.length === 1 ? ' is' : 's are'} not encrypted and the transport checks report ${proof.findings.length} finding${proof.findings.length === 1 ? '' : 's'}`,
-  ];
+  const encrypted = proof.flows.length - proof.unencrypted.length - proof.undecided.length - proof.refused.length;
+  const lines = [proof.passed ? passedLine(proof, encrypted) : failedLine(proof)];
   for (const entry of proof.unencrypted) lines.push(`  ${entry.verdict}: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
+  for (const entry of proof.lost) lines.push(`  missing after hardening: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
+  for (const entry of proof.refused) lines.push(`  refused, the server requires a client certificate: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const finding of proof.findings) lines.push(`  ${finding.checkId}: ${finding.message}`);
   for (const entry of proof.undecided) lines.push(`  depends on the ingress controller: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   return lines;
+}
+
+function passedLine(proof: TransportProof, encrypted: number): string {
+  const undecided = proof.undecided.length > 0 ? `; ${plural(proof.undecided.length, 'flow')} from the ingress controller depend on the controller, which is not in the input` : '';
+  return `proof passed: ${encrypted} of ${proof.flows.length} flows are encrypted (the install has ${proof.before}) and the transport checks find nothing${undecided}`;
+}
+
+function failedLine(proof: TransportProof): string {
+  const parts = [`${plural(proof.unencrypted.length, 'flow')} ${proof.unencrypted.length === 1 ? 'is' : 'are'} not encrypted`];
+  if (proof.refused.length > 0) parts.push(`${plural(proof.refused.length, 'flow')} would be refused for lack of a client certificate`);
+  if (proof.lost.length > 0) parts.push(`${plural(proof.lost.length, 'flow')} of the install ${proof.lost.length === 1 ? 'is' : 'are'} missing from the hardened install`);
+  parts.push(`the transport checks report ${plural(proof.findings.length, 'finding')}`);
+  return `proof failed: ${parts.join(', ')}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 export function assertFolderWritable(folder: string): void {
@@ -82,12 +97,24 @@ export function assertFolderWritable(folder: string): void {
   if (!existsSync(folder) && (!existsSync(parent) || !statSync(parent).isDirectory())) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
 }
 
-/** Writes the files of a bundle; none is written when one exists and `force` is off. */
-export function writeBundle(folder: string, files: Map<string, string>, force: boolean): void {
+/** Names of the files a mesh bundle may write, for removing those of an earlier bundle. */
+export const MESH_BUNDLE_FILE = /^(README\.md|namespaces\.yaml|values-[^/]+\.yaml)$/;
+
+/**
+ * Writes the files of a bundle; none is written when one exists and `force` is off. With `force`,
+ * files of an earlier bundle in the folder that this one does not write (those whose names
+ * `bundleFile` matches) are removed, so that the folder contains exactly what its README describes.
+ */
+export function writeBundle(folder: string, files: Map<string, string>, force: boolean, bundleFile: RegExp): void {
   const existing = [...files.keys()].filter((name) => existsSync(path.join(folder, name)));
   if (existing.length > 0 && !force) throw new UsageError(`${existing.map((name) => path.join(folder, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
   try {
     if (!existsSync(folder)) mkdirSync(folder);
+    const stale = force ? readdirSync(folder).filter((name) => bundleFile.test(name) && !files.has(name) && statSync(path.join(folder, name)).isFile()) : [];
+    for (const name of stale) {
+      unlinkSync(path.join(folder, name));
+      note(`removed ${path.join(folder, name)}, which an earlier bundle wrote and this one does not`);
+    }
     for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

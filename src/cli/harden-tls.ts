@@ -21,6 +21,9 @@ interface HardenTlsFlags extends InputFlags {
   verify: boolean;
 }
 
+/** Names of the files a TLS bundle may write, for removing those of an earlier bundle. */
+const TLS_BUNDLE_FILE = /^(README\.md|issuers\.yaml|certificates\.yaml|values-[^/]+\.yaml)$/;
+
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
@@ -55,7 +58,7 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
       });
       if (bundle.services.length === 0) throw new UsageError(`no NATS, PostgreSQL, Redis or MinIO server found in ${inputs.join(', ')}, and the input is not the platform, so there is nothing to issue certificates for`);
 
-      writeBundle(flags.out, tlsFiles(bundle, flags.out), Boolean(flags.force));
+      writeBundle(flags.out, tlsFiles(bundle, flags.out), Boolean(flags.force), TLS_BUNDLE_FILE);
       for (const problem of bundle.problems) note(problem);
       if (!flags.verify) return;
 
@@ -68,7 +71,7 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
           : install;
       const overlays = charts ? bundle.overlays.filter((overlay) => overlay.chart !== 'howso-platform') : bundle.overlays;
       const hardened = await hardenedInstall(base, overlays, [...bundle.issuers, ...bundle.certificates].map((entry) => entry.manifest));
-      const proof = proveTransport(hardened, new Date());
+      const proof = proveTransport(hardened, install, new Date());
       process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });

@@ -42,7 +42,7 @@ export function meshReadme(bundle: MeshBundle, folder: string): string {
   lines.push('The ingress controller must be meshed too for traffic from it to be encrypted; rampart cannot see it in the input.', '');
 
   if (bundle.problems.length > 0) {
-    lines.push('## Not covered', '');
+    lines.push('## Notes', '');
     for (const problem of bundle.problems) lines.push(`- ${problem}`);
     lines.push('');
   }

@@ -1,8 +1,12 @@
 import type { Json } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Workload } from '../model/workloads.js';
+import { flowsOf } from '../model/flows.js';
+import { PLATFORM_BACKING_RELEASES } from '../profiles/howso-platform.js';
 import { nats, NATS_CLIENT_PORT, NATS_CLUSTER_PORT } from '../profiles/nats.js';
-import type { ValuesOverlay } from './overlay-effects/index.js';
+import { SUPPRESS_ANNOTATION } from '../checks/suppressions.js';
+import { runsToCompletion } from '../transport/mesh.js';
+import { overlayFileName, type ValuesOverlay } from './overlay-effects/index.js';
 
 export type MeshKind = 'linkerd' | 'istio';
 
@@ -17,6 +21,8 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
 export const NATIVE_SIDECAR_ANNOTATIONS = ['config.alpha.linkerd.io/proxy-enable-native-sidecar', 'config.beta.linkerd.io/proxy-enable-native-sidecar'];
 
 const OPAQUE_PORTS = 'config.linkerd.io/opaque-ports';
+
+const DUPLICATE_REASON = 'input/duplicate-object: replaces the Namespace of the install with its labels and annotations plus the mesh setting, as kubectl apply does';
 
 /** A Namespace manifest of the bundle, with the reason for each key added. */
 export interface MeshNamespace {
@@ -65,12 +71,17 @@ export function synthesizeMesh(inventory: Inventory, mesh: MeshKind): MeshBundle
   const restarts = workloads.filter((workload) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(workload.kind)).map(({ kind, namespace, name }) => ({ kind, namespace, name }));
   const jobs = workloads.filter((workload) => workload.kind === 'Job' || workload.kind === 'CronJob').map(({ kind, namespace, name }) => ({ kind, namespace, name }));
   for (const workload of workloads) {
+    if (workload.kind === 'Pod' && runsToCompletion(workload)) {
+      const sidecar = mesh === 'linkerd' ? 'its namespace\'s native-sidecar annotation lets it complete (Kubernetes 1.29+)' : 'it completes only if istiod runs native sidecars (ENABLE_NATIVE_SIDECARS=true, Kubernetes 1.29+)';
+      problems.push(`Pod ${workload.namespace}/${workload.name} runs to completion (restartPolicy ${String(workload.podSpec.restartPolicy)}) and no controller owns it: it gets the proxy only when it is created again (a Helm test Pod at the next helm test), and ${sidecar}`);
+      continue;
+    }
     if (workload.kind === 'Pod' || workload.kind === 'ReplicaSet' || workload.kind === 'ReplicationController') {
       problems.push(`${workload.kind} ${workload.namespace}/${workload.name} is not managed by a Deployment, StatefulSet or DaemonSet, so it gets the proxy only when it is recreated`);
     }
   }
 
-  const overlays = mesh === 'linkerd' ? natsOverlays(inventory, names) : [];
+  const overlays = mesh === 'linkerd' ? [...natsOverlays(inventory, names), ...absentNatsOverlays(inventory, names, problems)] : [];
   return { mesh, namespaces, overlays, restarts, jobs, problems };
 }
 
@@ -82,10 +93,10 @@ function meshNamespace(inventory: Inventory, name: string, mesh: MeshKind): Mesh
   if (mesh === 'linkerd') {
     annotations['linkerd.io/inject'] = 'enabled';
     notes.push('linkerd.io/inject: enabled makes the proxy injector add a proxy to every new pod of the namespace');
-    const hasJobs = inventory.workloadsIn(name).some((workload) => workload.kind === 'Job' || workload.kind === 'CronJob');
+    const hasJobs = inventory.workloadsIn(name).some(runsToCompletion);
     if (hasJobs) {
       for (const key of NATIVE_SIDECAR_ANNOTATIONS) annotations[key] = 'true';
-      notes.push('proxy-enable-native-sidecar runs the proxy as a native sidecar, so Job pods complete when their containers exit (Kubernetes 1.29+)');
+      notes.push('proxy-enable-native-sidecar runs the proxy as a native sidecar, so Job pods and other run-to-completion pods complete when their containers exit (Kubernetes 1.29+)');
     }
   } else {
     labels['istio-injection'] = 'enabled';
@@ -95,10 +106,53 @@ function meshNamespace(inventory: Inventory, name: string, mesh: MeshKind): Mesh
       notes.push('istio.io/rev is removed, because istio-injection takes precedence and the two together confuse the injector');
     }
   }
+  if (info?.resource) {
+    // The manifest replaces the install's Namespace (kubectl apply keeps one object per name), so
+    // an audit of install plus bundle finds it twice. The annotation marks the duplicate as intended.
+    const earlier = annotations[SUPPRESS_ANNOTATION];
+    annotations[SUPPRESS_ANNOTATION] = [earlier, DUPLICATE_REASON].filter((line) => line !== undefined && line !== '').join('\n');
+    notes.push('rampart.dev/suppress marks this manifest as the intended replacement of the Namespace in the install, so that auditing the two together does not report input/duplicate-object');
+  }
   const metadata: Json = { name };
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   metadata.annotations = annotations;
   return { name, manifest: { apiVersion: 'v1', kind: 'Namespace', metadata }, existing: Boolean(info?.resource), notes };
+}
+
+/**
+ * Builds the overlay for each NATS release that clients of the input name but the input does not
+ * contain, when the platform's release names tell which release serves the Service. Whether that
+ * NATS is clustered cannot be seen, so the overlay marks the cluster port opaque too. An opaque
+ * port that nothing listens on changes nothing. Services of unknown releases get a note instead.
+ */
+function absentNatsOverlays(inventory: Inventory, namespaces: string[], problems: string[]): ValuesOverlay[] {
+  const overlays = new Map<string, ValuesOverlay>();
+  for (const flow of flowsOf(inventory, true)) {
+    if (flow.destination || flow.target.chart?.id !== 'nats' || flow.source.type !== 'workload' || !namespaces.includes(flow.target.namespace)) continue;
+    const service = flow.target.service;
+    const key = `${flow.target.namespace}/${service}`;
+    if (overlays.has(key)) continue;
+    const release = PLATFORM_BACKING_RELEASES.find((entry) => entry.chart === 'nats' && entry.service === service)?.release;
+    if (!release) {
+      problems.push(`NATS Service ${key} is not in the input and its Helm release is unknown: set ${OPAQUE_PORTS}: "${NATS_CLIENT_PORT},${NATS_CLUSTER_PORT}" through that release's service.merge and podTemplate.merge values`);
+      overlays.set(key, { release: '', namespace: flow.target.namespace, chart: 'nats', values: {}, comments: {} });
+      continue;
+    }
+    const ports = `${NATS_CLIENT_PORT},${NATS_CLUSTER_PORT}`;
+    const annotation = { metadata: { annotations: { [OPAQUE_PORTS]: ports } } };
+    problems.push(`NATS release ${release} in ${flow.target.namespace} is not in the input; ${overlayFileName(release)} is written for it from the platform's release names and marks ${ports} opaque, because whether it is clustered cannot be seen`);
+    overlays.set(key, {
+      release,
+      namespace: flow.target.namespace,
+      chart: 'nats',
+      values: { service: { merge: structuredClone(annotation) }, podTemplate: { merge: structuredClone(annotation) } },
+      comments: {
+        'service.merge': `NATS clients on ${NATS_CLIENT_PORT} and cluster routes on ${NATS_CLUSTER_PORT} (if clustered): meshed clients skip protocol detection for these ports, because NATS speaks first.`,
+        'podTemplate.merge': `The server's own proxy skips protocol detection for these ports.`,
+      },
+    });
+  }
+  return [...overlays.values()].filter((overlay) => overlay.release !== '');
 }
 
 /**

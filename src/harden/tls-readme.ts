@@ -52,7 +52,7 @@ export function tlsReadme(bundle: TlsBundle, folder: string): string {
   }
 
   if (bundle.problems.length > 0) {
-    lines.push('## Not covered', '');
+    lines.push('## Notes', '');
     for (const problem of bundle.problems) lines.push(`- ${problem}`);
     lines.push('');
   }

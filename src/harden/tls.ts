@@ -83,7 +83,7 @@ export function synthesizeTls(inventory: Inventory, options: TlsOptions): TlsBun
   if (platform) services.push(...platformDatastores(inventory, services));
 
   const certificates = services.map((service) => serviceCertificate(service, issuerRef));
-  const overlays = services.map((service) => backingOverlay(service, inventory));
+  const overlays = services.map((service) => backingOverlay(service, inventory, problems));
   let clientCaSecret: TlsBundle['clientCaSecret'];
   if (platform) {
     const namespace = platformNamespace(inventory);
@@ -215,13 +215,21 @@ function podTlsCertificate(service: string, namespace: string, issuerRef: TlsBun
   };
 }
 
-function backingOverlay(service: BackingService, inventory: Inventory): ValuesOverlay {
+function backingOverlay(service: BackingService, inventory: Inventory, problems: string[]): ValuesOverlay {
   const base = { release: service.release, namespace: service.namespace, chart: service.chart };
   const secret = service.secretName;
   switch (service.chart) {
     case 'nats': {
-      const config: Json = { nats: { tls: { enabled: true, secretName: secret } } };
+      const tls: Json = { enabled: true, secretName: secret };
+      const config: Json = { nats: { tls } };
       const comments: Record<string, string> = { 'config.nats': `Clients on 4222 get TLS with Secret ${secret}; plaintext clients are refused.` };
+      const verification = service.inInput ? clientVerification(service, inventory) : [];
+      if (verification.length > 0) {
+        // With --reuse-values the release keeps its merge settings, so they must be turned off here.
+        tls.merge = Object.fromEntries(verification.map((key) => [key, false]));
+        comments['config.nats.tls.merge'] = `The release required client certificates (${verification.join(', ')}), which the platform's NATS client cannot present: it has no client certificate setting. Remove this to keep mutual TLS once every client presents a certificate from the CA.`;
+        problems.push(`NATS release ${service.release} required client certificates (${verification.map((key) => `${key}: true`).join(', ')}); the overlay turns that off with config.nats.tls.merge, because the platform's NATS client has no client certificate setting`);
+      }
       if (service.clientAuth) {
         config.cluster = { tls: { enabled: true, secretName: secret, ca: 'ca.crt' } };
         comments['config.cluster'] = 'Cluster routes on 6222 use TLS, and each server verifies its peers against ca.crt.';
@@ -261,6 +269,14 @@ function backingOverlay(service: BackingService, inventory: Inventory): ValuesOv
 
 /** Network clients must use TLS and a password; local connections through the socket stay as the chart has them. */
 const PG_HBA = ['local all all scram-sha-256', 'hostssl all all 0.0.0.0/0 scram-sha-256', 'hostssl all all ::/0 scram-sha-256', ''].join('\n');
+
+/** Names the client-certificate settings (verify, verify_and_map) that the release's NATS configuration turns on for clients. */
+function clientVerification(service: BackingService, inventory: Inventory): string[] {
+  const workload = inventory.workloadsIn(service.namespace).find((candidate) => releaseOfWorkload(candidate) === service.release && backingChartOf(candidate)?.id === 'nats');
+  const block = workload ? natsConfig(workload, inventory)?.tls : undefined;
+  if (!isRecord(block)) return [];
+  return ['verify', 'verify_and_map'].filter((key) => block[key] === true);
+}
 
 function usesLeafnodes(service: BackingService, inventory: Inventory): boolean {
   const workload = inventory.workloadsIn(service.namespace).find((candidate) => releaseOfWorkload(candidate) === service.release && backingChartOf(candidate)?.id === 'nats');

@@ -81,6 +81,11 @@ export const nats: BackingChart = {
     const caFile = client.env.get('NATS_CA_FILE') ?? client.env.get('NATS_CA');
     return caFile ? { verified: true, evidence: `the client trusts ${describeCaFile(client, caFile)}` } : undefined;
   },
+  // The nats CLI reads its client certificate from NATS_CERT; NATS_CERT_FILE is the form of the *_FILE names read above.
+  clientPresentsCertificate(client) {
+    const certificate = client.env.get('NATS_CERT_FILE') ?? client.env.get('NATS_CERT');
+    return certificate ? { presents: true, evidence: `the client presents the certificate in ${certificate}` } : { presents: false, evidence: 'the client\'s settings name no client certificate (NATS_CERT or NATS_CERT_FILE)' };
+  },
   tlsValues: 'config.nats.tls.enabled: true with config.nats.tls.secretName (and merge.verify: true for client certificates)',
   isServer: (workload) => hasImage(workload, /(^|\/)nats$/) || (appName(workload) === 'nats' && workload.podLabels['app.kubernetes.io/component'] === 'nats'),
   ports(workload) {

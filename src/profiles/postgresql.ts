@@ -18,6 +18,19 @@ function onlyHostSsl(workload: Workload, inventory: Inventory): boolean | undefi
   return network.length > 0 && network.every((line) => line.startsWith('hostssl') || /\sreject\s*$/.test(line));
 }
 
+/**
+ * Tells whether every hostssl line of the mounted pg_hba.conf demands a client certificate: the
+ * `cert` method or the `clientcert=verify-ca|verify-full` option
+ * (https://www.postgresql.org/docs/current/auth-pg-hba-conf.html). A CA file alone makes the
+ * server ask for a certificate but still admit a client without one.
+ */
+function requiresClientCertificates(workload: Workload, inventory: Inventory): boolean {
+  const hba = configMapTexts(workload, inventory).find((entry) => entry.key === 'pg_hba.conf');
+  if (!hba) return false;
+  const lines = hba.value.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('hostssl') && !/\sreject\s*$/.test(line));
+  return lines.length > 0 && lines.every((line) => /\scert(\s|$)/.test(line) || /\sclientcert=verify-(ca|full)\b/.test(line));
+}
+
 export const postgresql: BackingChart = {
   id: 'postgres',
   chart: 'bitnami postgresql',
@@ -44,7 +57,7 @@ export const postgresql: BackingChart = {
       return { mode: 'off', verifiesClients: false, evidence: ['POSTGRESQL_ENABLE_TLS is not set to yes'] };
     }
     const evidence = [`POSTGRESQL_ENABLE_TLS=${enabled.value} in container ${enabled.container.name}`];
-    const verifiesClients = Boolean(envValue(workload, 'POSTGRESQL_TLS_CA_FILE')) && onlyHostSsl(workload, inventory) === true;
+    const verifiesClients = requiresClientCertificates(workload, inventory);
     if (onlyHostSsl(workload, inventory) === true) {
       evidence.push('pg_hba.conf admits network clients through hostssl lines only');
       return { mode: 'required', verifiesClients, evidence };

@@ -46,6 +46,11 @@ export interface BackingChart {
    * undefined when its settings do not show it.
    */
   clientVerifiesServer?(client: ClientView): ServerVerification | undefined;
+  /**
+   * Reads whether a client presents a certificate, for a server that requires one; undefined
+   * when the profile cannot tell from the client's settings.
+   */
+  clientPresentsCertificate?(client: ClientView): { presents: boolean; evidence: string } | undefined;
   /** Values keys of the chart that turn TLS on, for remediation text. */
   tlsValues: string;
 }

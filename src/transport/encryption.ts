@@ -25,6 +25,11 @@ export interface FlowEncryption {
    * settings show it, false when they show it does not, undefined when they show neither.
    */
   serverVerified?: boolean;
+  /**
+   * Why the server refuses this client although both speak TLS: the server requires a client
+   * certificate and the client's settings show it presents none. The flow is then broken, not encrypted.
+   */
+  refused?: string;
 }
 
 function clientMesh(flow: Flow, inventory: Inventory): MeshMembership {
@@ -109,7 +114,17 @@ function classifyByServer(flow: Flow, destination: Workload, chart: BackingChart
 
   const verification = verificationOf(chart, view);
   evidence.push(verification.evidence);
-  return { flow, verdict: 'tls', client, server, tls, evidence, ...(verification.verified !== undefined ? { serverVerified: verification.verified } : {}) };
+  const refused = refusal(chart, tls, view);
+  if (refused) evidence.push(refused);
+  return { flow, verdict: 'tls', client, server, tls, evidence, ...(verification.verified !== undefined ? { serverVerified: verification.verified } : {}), ...(refused ? { refused } : {}) };
+}
+
+/** Says why a server that requires client certificates refuses this client, when the client's settings show it presents none. */
+function refusal(chart: BackingChart, tls: ServerTls, view: ClientView | undefined): string | undefined {
+  if (!tls.verifiesClients || !view) return undefined;
+  const certificate = chart.clientPresentsCertificate?.(view);
+  if (!certificate || certificate.presents) return undefined;
+  return `the server requires a client certificate but ${certificate.evidence}, so the server refuses the connection`;
 }
 
 /**

@@ -59,7 +59,7 @@ export function formatMap(map: readonly FlowEncryption[], format: MapFormat): st
 }
 
 /** Names an end as connlist does: `ns/name[Kind]`, `{ingress-controller}`, or by namespace and labels. */
-function sourceOf(source: FlowSource): EndpointJson {
+export function sourceOf(source: FlowSource): EndpointJson {
   switch (source.type) {
     case 'workload': {
       const { kind, namespace, name } = source.workload;
@@ -74,7 +74,7 @@ function sourceOf(source: FlowSource): EndpointJson {
   }
 }
 
-function destinationOf(flow: Flow): EndpointJson {
+export function destinationOf(flow: Flow): EndpointJson {
   if (flow.destination) {
     const { kind, namespace, name } = flow.destination;
     return { type: 'workload', kind, namespace, name, id: `${namespace}/${name}[${kind}]` };
@@ -84,6 +84,11 @@ function destinationOf(flow: Flow): EndpointJson {
     return { type: 'pods', name: pods.name, namespace: pods.namespace, podLabels: pods.podLabels, id: `${pods.namespace}/{${labelText(pods.podLabels)}}` };
   }
   return { type: 'service', namespace: flow.target.namespace, name: flow.target.service, id: `${flow.target.namespace}/${flow.target.service}[Service, not in the input]` };
+}
+
+/** Identifies a flow by its two ends, without the port: `client -> server`. */
+export function flowEnds(flow: Flow): string {
+  return `${sourceOf(flow.source).id} -> ${destinationOf(flow).id}`;
 }
 
 function labelText(labels: Record<string, string>): string {
@@ -112,6 +117,7 @@ function mapJson(sorted: readonly FlowEncryption[]): unknown {
         serverMesh: entry.server.mesh ?? null,
         serverTls: entry.tls?.mode ?? null,
         serverVerified: entry.serverVerified ?? null,
+        refused: entry.refused ?? null,
         evidence: entry.evidence,
         reasons: flow.reasons,
       };

@@ -1,5 +1,5 @@
 import type { Inventory, NamespaceInfo } from '../model/inventory.js';
-import type { Workload } from '../model/workloads.js';
+import { controllerOf, type Workload } from '../model/workloads.js';
 
 export type MeshName = 'linkerd' | 'istio' | 'istio-ambient';
 
@@ -95,4 +95,16 @@ export function parsePortList(value: string | undefined): { from: number; to: nu
 
 export function portListed(ranges: { from: number; to: number }[], port: number): boolean {
   return ranges.some((range) => port >= range.from && port <= range.to);
+}
+
+/**
+ * Tells whether a workload's pods are meant to exit: Jobs and CronJobs, and a Pod that no
+ * controller owns with restartPolicy Never or OnFailure (a Helm test Pod, for example). A proxy
+ * that runs as an ordinary container keeps such a pod from completing.
+ */
+export function runsToCompletion(workload: Workload): boolean {
+  if (workload.kind === 'Job' || workload.kind === 'CronJob') return true;
+  if (workload.kind !== 'Pod' || controllerOf(workload.resource)) return false;
+  const policy = workload.podSpec.restartPolicy;
+  return policy === 'Never' || policy === 'OnFailure';
 }

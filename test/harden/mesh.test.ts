@@ -6,7 +6,7 @@ import { synthesizeMesh } from '../../src/harden/mesh.js';
 import { hardenedInstall, proveTransport } from '../../src/harden/overlay-effects/index.js';
 import { loadInputs, type LoadOptions } from '../../src/load/index.js';
 import { buildInventory } from '../../src/model/inventory.js';
-import { CORPUS, NOW, ROOT } from '../support/audit.js';
+import { auditFiles, CORPUS, NOW, ROOT } from '../support/audit.js';
 import { runCli } from '../support/cli.js';
 
 const RENDERED = path.join(CORPUS, 'realworld', 'rendered');
@@ -16,7 +16,7 @@ async function proveMesh(inputs: string[], options: LoadOptions, mesh: 'linkerd'
   const install = await loadInputs(inputs, options);
   const bundle = synthesizeMesh(buildInventory(install), mesh);
   const hardened = await hardenedInstall(install, bundle.overlays, bundle.namespaces.map((namespace) => namespace.manifest));
-  return { bundle, proof: proveTransport(hardened, NOW) };
+  return { bundle, proof: proveTransport(hardened, install, NOW) };
 }
 
 describe('harden mesh proof', () => {
@@ -47,7 +47,7 @@ describe('harden mesh proof', () => {
   it('fails without the opaque ports overlay', async () => {
     const install = await loadInputs([path.join(RENDERED, 'nats.yaml')], { namespace: 'howso' });
     const bundle = synthesizeMesh(buildInventory(install), 'linkerd');
-    const proof = proveTransport(await hardenedInstall(install, [], bundle.namespaces.map((namespace) => namespace.manifest)), NOW);
+    const proof = proveTransport(await hardenedInstall(install, [], bundle.namespaces.map((namespace) => namespace.manifest)), install, NOW);
     expect(proof.findings.map((finding) => finding.checkId)).toContain('transport/nats-opaque-ports');
     expect(proof.passed).toBe(false);
   });
@@ -76,7 +76,56 @@ describe('harden mesh bundle', () => {
     writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: howso\n  labels: {team: data}\n  annotations: {owner: ops}\n');
     const { bundle } = await proveMesh([file, path.join(RENDERED, 'redis.yaml')], { namespace: 'howso' });
     expect(bundle.namespaces[0].existing).toBe(true);
-    expect(bundle.namespaces[0].manifest.metadata).toEqual({ name: 'howso', labels: { team: 'data' }, annotations: { owner: 'ops', 'linkerd.io/inject': 'enabled' } });
+    expect(bundle.namespaces[0].manifest.metadata).toEqual({
+      name: 'howso',
+      labels: { team: 'data' },
+      annotations: {
+        owner: 'ops',
+        'linkerd.io/inject': 'enabled',
+        'rampart.dev/suppress': 'input/duplicate-object: replaces the Namespace of the install with its labels and annotations plus the mesh setting, as kubectl apply does',
+      },
+    });
+  });
+
+  it('namespace replacement is a suppressed duplicate', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-mesh-'));
+    const file = path.join(folder, 'ns.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: howso\n  annotations: {owner: ops}\n');
+    const out = path.join(folder, 'bundle');
+    const run = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', file, path.join(RENDERED, 'redis.yaml'), '--out', out]);
+    expect(run.code).toBe(0);
+    const result = await auditFiles([file, path.join(RENDERED, 'redis.yaml'), out], { namespace: 'howso' });
+    const duplicates = result.findings.filter((finding) => finding.checkId === 'input/duplicate-object');
+    expect(duplicates.map((finding) => finding.suppressed !== undefined)).toEqual([true]);
+    expect(result.inventory.namespaces.get('howso')?.annotations['linkerd.io/inject']).toBe('enabled');
+    expect(result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed)).toEqual([]);
+  });
+
+  it('writes the overlay for the platform NATS', async () => {
+    const { bundle, proof } = await proveMesh([EXAMPLE], { valuesFiles: [path.join(ROOT, 'examples', 'values', 'basic.yaml')] });
+    const overlay = bundle.overlays.find((entry) => entry.release === 'platform-nats');
+    expect(overlay?.namespace).toBe('howso');
+    const annotation = { metadata: { annotations: { 'config.linkerd.io/opaque-ports': '4222,6222' } } };
+    expect(overlay?.values).toEqual({ service: { merge: annotation }, podTemplate: { merge: annotation } });
+    expect(bundle.problems.some((problem) => problem.startsWith('NATS release platform-nats in howso is not in the input'))).toBe(true);
+    expect(proof.findings).toEqual([]);
+    expect(proof.passed).toBe(true);
+  });
+
+  it('platform NATS without overlay fails', async () => {
+    const install = await loadInputs([EXAMPLE], { valuesFiles: [path.join(ROOT, 'examples', 'values', 'basic.yaml')] });
+    const bundle = synthesizeMesh(buildInventory(install), 'linkerd');
+    const proof = proveTransport(await hardenedInstall(install, [], bundle.namespaces.map((namespace) => namespace.manifest)), install, NOW);
+    expect(proof.findings.map((finding) => [finding.checkId, finding.messageId])).toEqual([['transport/nats-opaque-ports', 'serviceNotInInput']]);
+    expect(proof.findings[0].data.service).toBe('howso/platform-nats');
+    expect(proof.passed).toBe(false);
+  });
+
+  it('notes a bare test Pod', async () => {
+    const { bundle } = await proveMesh([path.join(ROOT, 'test', 'checks', 'transport', 'job-native-sidecar', 'fail-bare-test-pod.yaml')], { namespace: 'howso' });
+    const annotations = (bundle.namespaces[0].manifest.metadata as { annotations: Record<string, string> }).annotations;
+    expect(annotations['config.beta.linkerd.io/proxy-enable-native-sidecar']).toBe('true');
+    expect(bundle.problems.filter((problem) => problem.startsWith('Pod howso/platform-nats-test-request-reply runs to completion (restartPolicy Never)'))).toHaveLength(1);
   });
 });
 

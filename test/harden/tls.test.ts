@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -8,6 +8,9 @@ import { hardenedInstall, proveTransport } from '../../src/harden/overlay-effect
 import { synthesizeTls, type TlsBundle } from '../../src/harden/tls.js';
 import { loadInputs, type LoadOptions } from '../../src/load/index.js';
 import { buildInventory } from '../../src/model/inventory.js';
+import { natsConfig } from '../../src/profiles/nats.js';
+import { encryptionMap } from '../../src/transport/encryption.js';
+import { flowEnds } from '../../src/transport/format.js';
 import { CORPUS, NOW, ROOT } from '../support/audit.js';
 import { runCli } from '../support/cli.js';
 
@@ -36,7 +39,7 @@ describe('harden tls proof', () => {
   for (const render of RENDERS) {
     it(`encrypts every flow of ${render}`, async () => {
       const { install, bundle } = await tlsBundle([path.join(RENDERED, render)], { namespace: 'howso' });
-      const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), NOW);
+      const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
       expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}=${entry.verdict}`)).toEqual([]);
       expect(proof.findings.map((finding) => finding.checkId)).toEqual([]);
       expect(proof.passed).toBe(true);
@@ -45,31 +48,104 @@ describe('harden tls proof', () => {
 
   it('encrypts the rendered example', async () => {
     const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
-    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), NOW);
+    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`)).toEqual([]);
     expect(proof.undecided).toEqual([]);
     expect(proof.passed).toBe(true);
   });
 
   it('encrypts the example chart rendered again', async () => {
-    const { bundle } = await tlsBundle([EXAMPLE_CHART], { namespace: 'howso' });
+    const { install, bundle } = await tlsBundle([EXAMPLE_CHART], { namespace: 'howso' });
     const platform = bundle.overlays.find((overlay) => overlay.chart === 'howso-platform')!;
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-tls-')), 'values.yaml');
     writeFileSync(file, JSON.stringify(platform.values));
     const rerendered = await loadInputs([EXAMPLE_CHART], { namespace: 'howso', valuesFiles: [file] });
     const others = bundle.overlays.filter((overlay) => overlay.chart !== 'howso-platform');
-    const proof = proveTransport(await hardenedInstall(rerendered, others, objects(bundle)), NOW);
+    const proof = proveTransport(await hardenedInstall(rerendered, others, objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`)).toEqual([]);
     expect(proof.passed).toBe(true);
+  });
+
+  it('keeps the ingress flows of the rendered example', async () => {
+    const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
+    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+    expect(proof.lost.map((entry) => flowEnds(entry.flow))).toEqual([]);
+    expect(proof.flows.filter((entry) => entry.flow.source.type === 'ingress-controller').map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`).sort()).toEqual([
+      'platform-api-v3:8443=tls',
+      'platform-pypi:8443=tls',
+      'platform-ui-v2:8443=tls',
+      'platform-ums:8443=tls',
+    ]);
+    expect(proof.flows.length).toBe(proof.before);
+    expect(proof.before).toBe(29);
+  });
+
+  it('podTLS model matches helm template', async () => {
+    const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
+    const platform = bundle.overlays.find((overlay) => overlay.chart === 'howso-platform')!;
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-tls-')), 'values.yaml');
+    writeFileSync(file, JSON.stringify(platform.values));
+    const real = buildInventory(await loadInputs([EXAMPLE_CHART], { namespace: 'howso', release: 'howso-platform', valuesFiles: [BASIC, file] }));
+    const modelled = buildInventory(await hardenedInstall(install, [platform], []));
+    const flows = (inventory: typeof real) => encryptionMap(inventory).map((entry) => `${flowEnds(entry.flow)}:${entry.flow.port}=${entry.verdict}`).sort();
+    expect(flows(modelled)).toEqual(flows(real));
+  });
+
+  it('fails when a flow of the install is missing', async () => {
+    const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
+    const withoutIngresses = { ...install, resources: install.resources.filter((resource) => resource.kind !== 'Ingress') };
+    const proof = proveTransport(await hardenedInstall(withoutIngresses, bundle.overlays, objects(bundle)), install, NOW);
+    expect(proof.lost.map((entry) => flowEnds(entry.flow)).sort()).toEqual([
+      '{ingress-controller} -> howso/platform-api-v3[Deployment]',
+      '{ingress-controller} -> howso/platform-pypi[Deployment]',
+      '{ingress-controller} -> howso/platform-ui-v2[Deployment]',
+      '{ingress-controller} -> howso/platform-ums[Deployment]',
+    ]);
+    expect(proof.passed).toBe(false);
   });
 
   it('fails without the pg_hba restriction', async () => {
     const { install, bundle } = await tlsBundle([path.join(RENDERED, 'postgres.yaml')], { namespace: 'howso' });
     const overlay = bundle.overlays.find((entry) => entry.chart === 'postgres')!;
     delete overlay.values.primary;
-    const proof = proveTransport(await hardenedInstall(install, [overlay], objects(bundle)), NOW);
+    const proof = proveTransport(await hardenedInstall(install, [overlay], objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => entry.verdict)).toEqual(['tls-optional']);
     expect(proof.passed).toBe(false);
+  });
+});
+
+describe('harden tls and client certificates', () => {
+  const NATS_TLS = path.join(RENDERED, 'nats-tls.yaml');
+
+  it('turns off verify that clients cannot meet', async () => {
+    const { install, bundle } = await tlsBundle([NATS_TLS], { namespace: 'howso' });
+    const overlay = bundle.overlays.find((entry) => entry.chart === 'nats')!;
+    expect((overlay.values.config as { nats: { tls: Record<string, unknown> } }).nats.tls).toEqual({ enabled: true, secretName: 'platform-nats-tls', merge: { verify: false } });
+    expect(overlay.comments['config.nats.tls.merge']).toContain('verify');
+    expect(bundle.problems.some((problem) => problem.includes('required client certificates (verify: true)'))).toBe(true);
+    const hardened = buildInventory(await hardenedInstall(install, bundle.overlays, objects(bundle)));
+    const server = hardened.workloads.find((workload) => workload.name === 'platform-nats')!;
+    expect(natsConfig(server, hardened)?.tls).toEqual({ cert_file: '/etc/nats-certs/nats/tls.crt', key_file: '/etc/nats-certs/nats/tls.key', verify: false });
+    expect(proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW).passed).toBe(true);
+  });
+
+  it('proof fails when verify stays on', async () => {
+    const { install, bundle } = await tlsBundle([NATS_TLS], { namespace: 'howso' });
+    const overlay = bundle.overlays.find((entry) => entry.chart === 'nats')!;
+    delete (overlay.values.config as { nats: { tls: Record<string, unknown> } }).nats.tls.merge;
+    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+    expect(proof.refused.map((entry) => `${entry.flow.target.service}:${entry.flow.port}`)).toEqual(['platform-nats:4222']);
+    expect(proof.passed).toBe(false);
+  });
+
+  it('platform client without certificate is refused', async () => {
+    const install = await loadInputs([EXAMPLE, NATS_TLS], { namespace: 'howso', valuesFiles: [BASIC] });
+    const flows = encryptionMap(buildInventory(install)).filter((entry) => entry.flow.target.service === 'platform-nats' && entry.flow.source.type === 'workload');
+    expect(flows.length).toBeGreaterThan(0);
+    for (const entry of flows) {
+      expect(entry.verdict).toBe('tls');
+      expect(entry.refused).toContain('the server requires a client certificate');
+    }
   });
 });
 
@@ -165,6 +241,18 @@ describe('harden tls command', () => {
     expect(values).toContain('hostssl all all 0.0.0.0/0');
     expect(readFileSync(path.join(out, 'issuers.yaml'), 'utf8')).toContain('kind: ClusterIssuer');
     expect(readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('kubectl wait --for=condition=Ready certificate/platform-postgres-tls -n howso');
+  });
+
+  it('force removes files of an earlier bundle', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rampart-tls-cli-'));
+    const out = path.join(folder, 'bundle');
+    const first = runCli(['harden', 'tls', '--issuer', 'cert-manager', '-n', 'howso', path.join(RENDERED, 'postgres.yaml'), path.join(RENDERED, 'redis.yaml'), '--out', out, '--no-verify']);
+    expect(first.code).toBe(0);
+    writeFileSync(path.join(out, 'notes.txt'), 'kept\n');
+    const second = runCli(['harden', 'tls', '--issuer', 'cert-manager', '-n', 'howso', path.join(RENDERED, 'redis.yaml'), '--out', out, '--no-verify', '--force']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('values-platform-postgres.yaml, which an earlier bundle wrote and this one does not');
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'certificates.yaml', 'issuers.yaml', 'notes.txt', 'values-platform-redis.yaml']);
   });
 
   it('no backing services is a usage error', () => {

@@ -21,6 +21,13 @@ describe('mesh pitfall checks', () => {
     expect(found[0].path).toBe('spec.jobTemplate.spec.template.metadata.annotations');
   });
 
+  it('bare test Pod in meshed namespace', async () => {
+    const found = await findings('job-native-sidecar/fail-bare-test-pod.yaml', 'transport/job-native-sidecar');
+    expect(found.map((finding) => finding.messageId)).toEqual(['pod']);
+    expect(found[0].data).toEqual({ workload: 'howso/platform-nats-test-request-reply', restartPolicy: 'Never', mesh: 'namespace howso has linkerd.io/inject: enabled' });
+    expect(found[0].path).toBe('metadata.annotations');
+  });
+
   it('opaque annotation on pods only', async () => {
     const found = await findings('nats-opaque-ports/fail-pods-only.yaml', 'transport/nats-opaque-ports');
     expect(found.map((finding) => finding.messageId)).toEqual(['servicePodsOnly']);
@@ -63,8 +70,9 @@ describe('mesh pitfall checks', () => {
 describe('audit reports unencrypted flows once', () => {
   it('one plaintext finding per flow', async () => {
     const result = await auditFiles([example], { namespace: 'howso' });
-    const plaintext = encryptionMap(result.inventory, true).filter((entry) => entry.verdict === 'plaintext' && entry.flow.target.chart);
+    const plaintext = encryptionMap(result.inventory, true).filter((entry) => entry.verdict === 'plaintext');
     const reported = result.findings.filter((finding) => finding.checkId === 'transport/plaintext-flow');
+    expect(plaintext).toHaveLength(29);
     expect(reported).toHaveLength(plaintext.length);
     const keys = reported.map((finding) => `${finding.data.source} > ${finding.data.destination}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -73,6 +81,36 @@ describe('audit reports unencrypted flows once', () => {
       expect(finding.remediation).toContain('Annotate namespace howso with linkerd.io/inject: enabled');
     }
     expect(result.findings.filter((finding) => finding.checkId === 'transport/tls-optional-flow')).toEqual([]);
+  });
+
+  it('internal HTTP flow gets the podTLS fix', async () => {
+    const result = await auditFiles([example], { namespace: 'howso' });
+    const found = result.findings.filter((finding) => finding.checkId === 'transport/plaintext-flow' && finding.data.source === 'Deployment howso/platform-api-v3' && String(finding.data.destination).startsWith('Service howso/platform-ums port 8000'));
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe('high');
+    expect(found[0].remediation).toContain('podTLS.enabled: true');
+    expect(found[0].resource).toMatchObject({ kind: 'Deployment', name: 'platform-ums' });
+  });
+
+  it('ingress flow names the backend protocol', async () => {
+    const result = await auditFiles([example], { namespace: 'howso' });
+    const found = result.findings.filter((finding) => finding.checkId === 'transport/plaintext-flow' && finding.data.source === 'the ingress controller');
+    expect(found.map((finding) => String(finding.data.destination).replace(/ \(.*$/, '')).sort()).toEqual([
+      'Service howso/platform-api-v3 port 8080',
+      'Service howso/platform-pypi port 8080',
+      'Service howso/platform-ui-v2 port 8080',
+      'Service howso/platform-ums port 8000',
+    ]);
+    const ums = found.find((finding) => String(finding.data.destination).includes('platform-ums'))!;
+    expect(ums.remediation).toContain('mesh the ingress controller with Linkerd');
+    expect(ums.remediation).toContain('backend-protocol: HTTPS in ums.ingress.annotations');
+  });
+
+  it('ingress flow to a meshed server is low', async () => {
+    const result = await auditFiles([path.join(fixtures, 'plaintext-flow', 'fail-ingress-to-meshed-backend.yaml')], { namespace: 'howso' });
+    const found = result.findings.filter((finding) => finding.checkId === 'transport/plaintext-flow');
+    expect(found.map((finding) => [finding.messageId, finding.severity])).toEqual([['ingressController', 'low']]);
+    expect(found[0].data).toEqual({ destination: 'Service howso/web port 8080 (http)', mesh: 'Linkerd' });
   });
 
   it('fix meshes only the unmeshed end', async () => {

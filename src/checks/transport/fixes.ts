@@ -1,3 +1,4 @@
+import { PLATFORM_COMPONENTS } from '../../profiles/howso-platform.js';
 import type { FlowEncryption } from '../../transport/encryption.js';
 import { LINKERD_INJECT, meshTitle, type MeshMembership, type MeshName } from '../../transport/mesh.js';
 
@@ -40,6 +41,30 @@ function joinStep(end: MeshMembership, workload: string | undefined, namespace: 
   if (mesh === 'linkerd') return [`annotate namespace ${namespace} with ${LINKERD_INJECT}: enabled`];
   if (mesh === 'istio-ambient') return [`label namespace ${namespace} with istio.io/dataplane-mode=ambient`];
   return [`label namespace ${namespace} with istio-injection=enabled`];
+}
+
+/**
+ * Describes the TLS fix for one unencrypted flow, as a clause that ends the sentence: the backing
+ * chart's TLS values, the platform's podTLS for its own HTTP services, or TLS on the server in
+ * general. The ingress controller must also be configured to speak HTTPS to a backend that serves it.
+ */
+export function flowTlsFix(entry: FlowEncryption): string {
+  const { flow } = entry;
+  const chart = flow.target.chart;
+  const fromIngress = flow.source.type === 'ingress-controller';
+  if (chart) {
+    const clients = flow.destination ? 'make its clients require and verify it' : 'make the client require and verify it';
+    return `turn on TLS in the ${chart.chart} chart (${chart.tlsValues}) and ${clients}.`;
+  }
+  const component = PLATFORM_COMPONENTS.find((candidate) => candidate.subdomain && flow.destination?.name === candidate.name);
+  if (component?.subdomain) {
+    const valuesKey = component.subdomain.key.replace(/\.subdomain$/, '');
+    const backend = fromIngress ? `, and have the ingress controller speak HTTPS to it (for ingress-nginx, nginx.ingress.kubernetes.io/backend-protocol: HTTPS in ${valuesKey}.ingress.annotations)` : ', and the platform\'s services then call each other over https://';
+    return `turn on podTLS in the platform chart (podTLS.enabled: true), so that an nginx sidecar serves HTTPS on 8443 in front of ${component.name}${backend}.`;
+  }
+  const server = flow.destination ? `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}` : `the server of Service ${flow.target.namespace}/${flow.target.service}`;
+  if (fromIngress) return `serve HTTPS on port ${flow.port} of ${server} and have the ingress controller speak HTTPS to it (for ingress-nginx, the backend-protocol annotation).`;
+  return `serve TLS on port ${flow.port} of ${server} and make the client require it and verify the server certificate.`;
 }
 
 function capitalise(text: string): string {

@@ -1,3 +1,4 @@
+import { isRecord } from '../../model/access.js';
 import { flowsOf } from '../../model/flows.js';
 import type { Inventory } from '../../model/inventory.js';
 import type { Workload } from '../../model/workloads.js';
@@ -9,7 +10,7 @@ import type { FindingDraft } from '../types.js';
 
 const OPAQUE = 'config.linkerd.io/opaque-ports';
 
-type MessageId = 'pods' | 'service' | 'servicePodsOnly';
+type MessageId = 'pods' | 'service' | 'servicePodsOnly' | 'serviceNotInInput';
 
 export default defineCheck({
   id: 'transport/nats-opaque-ports',
@@ -23,6 +24,7 @@ export default defineCheck({
     pods: 'NATS pods of {{workload}} are meshed by Linkerd but {{opaque}} does not list port {{port}}.',
     service: 'Service {{service}} routes to NATS port {{port}} for Linkerd-meshed clients but {{opaque}} does not list it.',
     servicePodsOnly: 'NATS pods of {{workload}} list port {{port}} in {{opaque}} but Service {{service}} does not, so Linkerd-meshed clients still wait for protocol detection.',
+    serviceNotInInput: 'NATS Service {{service}} is not in the input, and Linkerd-meshed clients ({{clients}}) connect to it on port {{port}}; neither its namespace nor NATS chart values in the input list the port in {{opaque}}.',
   },
   references: [
     'https://linkerd.io/2/features/protocol-detection/',
@@ -33,6 +35,7 @@ export default defineCheck({
   limitations: [
     'The namespace-level annotation is taken to apply to pods and Services that set none, as Linkerd does; ports given by name are not resolved.',
     'Clients are taken to be meshed when their namespace is Linkerd-injected or when a Linkerd-meshed workload in the input names the NATS Service.',
+    'For a NATS Service that is not in the input, NATS chart values given as input (service.merge.metadata.annotations) count as declaring the port, whichever release they belong to.',
   ],
   run(inventory, context) {
     const findings: FindingDraft<MessageId>[] = [];
@@ -74,9 +77,54 @@ export default defineCheck({
         });
       }
     }
+    findings.push(...absentServiceFindings(inventory, context.profile?.name === 'howso-platform'));
     return findings;
   },
 });
+
+/**
+ * Reports NATS Services that Linkerd-meshed clients name but the input does not contain. Such a
+ * client's proxy learns from the Service that the port is opaque, so the annotation must be set
+ * on it through the NATS release's values, which the input may hold as a values document.
+ */
+function absentServiceFindings(inventory: Inventory, platformNames: boolean): FindingDraft<MessageId>[] {
+  const clientsByService = new Map<string, Workload[]>();
+  for (const flow of flowsOf(inventory, platformNames)) {
+    if (flow.destination || flow.target.chart?.id !== 'nats' || flow.port !== NATS_CLIENT_PORT || flow.source.type !== 'workload') continue;
+    if (meshOfWorkload(flow.source.workload, inventory).mesh !== 'linkerd') continue;
+    const key = `${flow.target.namespace}/${flow.target.service}`;
+    const clients = clientsByService.get(key) ?? [];
+    if (!clients.includes(flow.source.workload)) clients.push(flow.source.workload);
+    clientsByService.set(key, clients);
+  }
+
+  const findings: FindingDraft<MessageId>[] = [];
+  for (const [service, clients] of clientsByService) {
+    const namespace = inventory.namespaces.get(service.slice(0, service.indexOf('/')));
+    if (portListed(parsePortList(namespace?.annotations[OPAQUE]), NATS_CLIENT_PORT) || valuesDeclareOpaque(inventory)) continue;
+    const first = clients[0];
+    findings.push({
+      messageId: 'serviceNotInInput',
+      data: { service, clients: clients.map((client) => `${client.kind} ${client.namespace}/${client.name}`).join(', '), port: NATS_CLIENT_PORT, opaque: OPAQUE },
+      resource: first.resource,
+      path: [...first.podMetadataPath, 'annotations'],
+      fix: `Add ${OPAQUE}: "${NATS_CLIENT_PORT}" to Service ${service} and its pods through the NATS release's values service.merge.metadata.annotations and podTemplate.merge.metadata.annotations (rampart harden mesh writes them).`,
+    });
+  }
+  return findings;
+}
+
+/** True when a values document of the input sets the opaque ports on the NATS chart's Service with 4222 among them. */
+function valuesDeclareOpaque(inventory: Inventory): boolean {
+  return inventory.values.some((document) => {
+    const service = document.data.service;
+    const merge = isRecord(service) ? service.merge : undefined;
+    const metadata = isRecord(merge) ? merge.metadata : undefined;
+    const annotations = isRecord(metadata) ? metadata.annotations : undefined;
+    const value = isRecord(annotations) ? annotations[OPAQUE] : undefined;
+    return typeof value === 'string' && portListed(parsePortList(value), NATS_CLIENT_PORT);
+  });
+}
 
 /** True when a Linkerd-meshed workload of the input connects to this NATS server. */
 function hasLinkerdClient(server: Workload, inventory: Inventory, platformNames: boolean): boolean {

@@ -5,8 +5,9 @@ import { arrayAt, containersOf, kindOf, mapAt, nameOf, podTemplateOf, setEnv, va
 // What the platform chart does with the values of the TLS bundle, for a rendered platform that
 // cannot be rendered again. It follows the example chart in examples/howso-platform, a stand-in
 // for the platform's chart. The model covers the client settings in the platform-config ConfigMap and the PG*
-// env, and with podTLS the Services on HTTPS 8443. The nginx sidecar itself and the CA volumes
-// are left out, because the encryption map reads only the addresses and ports.
+// env, and with podTLS the Services on HTTPS 8443 and the Ingress backends on their port `https`.
+// The nginx sidecar itself and the CA volumes are left out, because the encryption map reads only
+// the addresses and ports.
 
 const SIDECAR_PORT = 8443;
 
@@ -28,6 +29,25 @@ export function applyPlatformOverlay(objects: EditableObject[], values: Json, na
     if (podTls && kind === 'Service' && components.has(nameOf(object))) {
       mapAt(object, ['spec']).ports = [{ name: 'https', port: SIDECAR_PORT, targetPort: 'https', protocol: 'TCP', appProtocol: 'https' }];
     }
+    if (podTls && kind === 'Ingress') routeIngressToSidecars(object, components);
+  }
+}
+
+/**
+ * Points the Ingress backends of the podTLS components at the Services' port `https`, as the
+ * chart's ingress template does when podTLS is on. The port `http` they named no longer exists.
+ */
+function routeIngressToSidecars(ingress: Json, components: Set<string>): void {
+  const spec = mapAt(ingress, ['spec']);
+  const backends: unknown[] = [spec.defaultBackend];
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    for (const entry of paths) if (isRecord(entry)) backends.push(entry.backend);
+  }
+  for (const backend of backends) {
+    if (!isRecord(backend) || !isRecord(backend.service)) continue;
+    const service = backend.service;
+    if (typeof service.name === 'string' && components.has(service.name)) service.port = { name: 'https' };
   }
 }
 

@@ -1,9 +1,13 @@
 import { dump } from 'js-yaml';
 import { audit } from '../../audit.js';
+import { INGRESS_CONTROLLER_MESSAGE } from '../../checks/transport/plaintext-flow.js';
 import type { Finding } from '../../checks/types.js';
 import type { Json } from '../../model/access.js';
 import { loadInputs, type LoadResult } from '../../load/index.js';
+import { buildInventory } from '../../model/inventory.js';
+import { selectProfile } from '../../profiles/select.js';
 import { encryptionMap, type FlowEncryption } from '../../transport/encryption.js';
+import { flowEnds } from '../../transport/format.js';
 import { applyPlatformOverlay } from './howso-platform.js';
 import { applyMinioOverlay } from './minio.js';
 import { applyNatsOverlay } from './nats.js';
@@ -44,8 +48,12 @@ export async function hardenedInstall(install: LoadResult, overlays: readonly Va
   });
 
   const added: EditableObject[] = [];
+  // The overlay of a release that is not in the input stays a values document, as when the
+  // bundle's values files are audited with the install.
+  const valuesDocuments: Json[] = [];
   for (const overlay of overlays) {
     const own = objects.filter((object) => releaseOf(object) === overlay.release && mapAt(object, ['metadata']).namespace === overlay.namespace);
+    if (own.length === 0 && overlay.chart !== 'howso-platform') valuesDocuments.push(overlay.values);
     if (overlay.chart === 'nats') applyNatsOverlay(own, overlay.values);
     if (overlay.chart === 'postgres') added.push(...applyPostgresOverlay(own, overlay.values, overlay.namespace));
     if (overlay.chart === 'redis') applyRedisOverlay(own, overlay.values);
@@ -58,7 +66,7 @@ export async function hardenedInstall(install: LoadResult, overlays: readonly Va
     const metadata = mapAt(object, ['metadata']);
     byIdentity.set(`${String(object.apiVersion)}\u0000${kindOf(object)}\u0000${String(metadata.namespace ?? '')}\u0000${nameOf(object)}`, object);
   }
-  const text = [...byIdentity.values()].map((object) => dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
+  const text = [...byIdentity.values(), ...valuesDocuments].map((object) => dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
   const loaded = await loadInputs(['-'], { readStdin: async () => text });
   return { ...loaded, values: [...install.values, ...loaded.values], problems: [...install.problems, ...loaded.problems] };
 }
@@ -73,19 +81,71 @@ export interface TransportProof {
   undecided: FlowEncryption[];
   /** Findings of the transport checks on the hardened install. */
   findings: Finding[];
+  /** Number of application flows of the install before the bundle. */
+  before: number;
+  /**
+   * Flows of the install that the hardened install no longer has between the same two ends. A
+   * changed port that the bundle did not carry over (an Ingress still naming the old Service
+   * port) would otherwise drop out of the proof unseen.
+   */
+  lost: FlowEncryption[];
+  /**
+   * TLS flows that the server refuses because it requires a client certificate: the client's
+   * settings show none, or the clients are not in the input and no bundle issues them one.
+   */
+  refused: FlowEncryption[];
 }
 
 /**
  * Proves a hardening bundle: every flow of the hardened install is mesh mTLS or TLS, and the
  * transport checks find nothing. A flow from the ingress controller counts only when its verdict
- * is already encrypted, because the controller itself is not in the input.
+ * is already encrypted, because the controller itself is not in the input. The proof also fails
+ * when a flow of the install (before the bundle) is missing from the hardened install.
  */
-export function proveTransport(hardened: LoadResult, now: Date): TransportProof {
+export function proveTransport(hardened: LoadResult, install: LoadResult, now: Date): TransportProof {
   const result = audit(hardened, { now, checkOptions: { allowedRegistries: [] } });
-  const flows = encryptionMap(result.inventory, result.profile?.name === 'howso-platform').filter((entry) => entry.flow.purpose === undefined || entry.flow.purpose === 'application');
+  const flows = applicationFlows(encryptionMap(result.inventory, result.profile?.name === 'howso-platform'));
   const encrypted = (entry: FlowEncryption) => entry.verdict === 'mesh-mtls' || entry.verdict === 'tls';
   const undecided = flows.filter((entry) => !encrypted(entry) && entry.flow.source.type === 'ingress-controller');
   const unencrypted = flows.filter((entry) => !encrypted(entry) && entry.flow.source.type !== 'ingress-controller');
-  const findings = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed);
-  return { passed: unencrypted.length === 0 && findings.length === 0, flows, unencrypted, undecided, findings };
+  // A flow from the ingress controller to a meshed server is listed as undecided, not failed.
+  const findings = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed && !(finding.checkId === 'transport/plaintext-flow' && finding.messageId === INGRESS_CONTROLLER_MESSAGE));
+  const inventory = buildInventory(install);
+  const original = applicationFlows(encryptionMap(inventory, selectProfile(inventory, 'auto')?.name === 'howso-platform'));
+  const lost = lostFlows(original, flows);
+  const refused = flows.filter((entry) => entry.verdict === 'tls' && (entry.refused !== undefined || (entry.tls?.verifiesClients === true && entry.flow.source.type !== 'workload')));
+  const passed = unencrypted.length === 0 && findings.length === 0 && lost.length === 0 && refused.length === 0;
+  return { passed, flows, unencrypted, undecided, findings, lost, refused, before: original.length };
+}
+
+function applicationFlows(map: readonly FlowEncryption[]): FlowEncryption[] {
+  return map.filter((entry) => entry.flow.purpose === undefined || entry.flow.purpose === 'application');
+}
+
+/**
+ * Returns the flows of `before` that `after` lacks, counted by their two ends. A bundle may move a
+ * flow to another port (podTLS moves HTTP on 8080 to HTTPS on 8443), but the two ends keep as many
+ * flows as they had. Of the flows between two ends, those whose port is gone are named first.
+ */
+function lostFlows(before: readonly FlowEncryption[], after: readonly FlowEncryption[]): FlowEncryption[] {
+  const afterByEnds = new Map<string, FlowEncryption[]>();
+  for (const entry of after) {
+    const key = flowEnds(entry.flow);
+    afterByEnds.set(key, [...(afterByEnds.get(key) ?? []), entry]);
+  }
+  const beforeByEnds = new Map<string, FlowEncryption[]>();
+  for (const entry of before) {
+    const key = flowEnds(entry.flow);
+    beforeByEnds.set(key, [...(beforeByEnds.get(key) ?? []), entry]);
+  }
+  const lost: FlowEncryption[] = [];
+  for (const [key, group] of beforeByEnds) {
+    const kept = afterByEnds.get(key) ?? [];
+    const missing = group.length - kept.length;
+    if (missing <= 0) continue;
+    const keptPorts = new Set(kept.map((entry) => entry.flow.port));
+    const ordered = [...group.filter((entry) => !keptPorts.has(entry.flow.port)), ...group.filter((entry) => keptPorts.has(entry.flow.port))];
+    lost.push(...ordered.slice(0, missing));
+  }
+  return lost;
 }

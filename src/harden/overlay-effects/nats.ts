@@ -1,10 +1,12 @@
 import { isRecord, type Json } from '../../model/access.js';
+import { scanNatsConfig } from '../../profiles/nats.js';
 import { addMount, addVolume, arrayAt, containersOf, kindOf, mapAt, mergeOverwrite, podTemplateOf, valueAt, type EditableObject } from './objects.js';
 
 // What the nats-io/k8s chart (1.x, as rendered at 2.14.2) does with the values the bundle sets.
 // Only the parts that the NATS profile and the mesh checks read are modelled: the merge of the
 // Service and pod template, the tls blocks of nats.conf, the certificate volume and mounts, and
-// the appProtocol of the client port.
+// the appProtocol of the client port. The README applies the overlay with `helm upgrade
+// --reuse-values`, so a tls block the release already has keeps its other settings (verify).
 
 /** The TLS blocks of the chart's config and the folder each one mounts its Secret at (chart defaults). */
 const TLS_BLOCKS = [
@@ -56,10 +58,20 @@ function addTlsToConfigMap(configMap: EditableObject, scope: string[], settings:
 
 /**
  * Inserts a `"tls": {…}` block into the chart's JSON-like nats.conf, at the top level or at the
- * start of a named block. The text is edited rather than parsed, because nats.conf contains NATS-only
- * tokens such as `$SERVER_NAME` and `10Gi` that no JSON parser accepts.
+ * start of a named block. A tls block already there keeps its settings, with `settings` written over
+ * them. The text is edited rather than parsed, because nats.conf contains NATS-only tokens such as
+ * `$SERVER_NAME` and `10Gi` that no JSON parser accepts.
  */
 export function insertTlsBlock(conf: string, scope: string[], settings: Json): string {
+  const existing = findTlsBlock(conf, scope);
+  if (existing) {
+    const merged = { ...scanNatsConfig(conf.slice(existing.open, existing.close + 1)), ...settings };
+    const indent = ' '.repeat(4 + 2 * scope.length);
+    const body = Object.entries(merged)
+      .map(([key, value]) => `${indent}${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+      .join(',\n');
+    return `${conf.slice(0, existing.open)}{\n${body}\n${indent.slice(2)}}${conf.slice(existing.close + 1)}`;
+  }
   const body = Object.entries(settings)
     .map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
     .join(',\n');
@@ -73,6 +85,41 @@ export function insertTlsBlock(conf: string, scope: string[], settings: Json): s
   if (!opening) return conf;
   const at = opening.index + opening[0].length;
   return `${conf.slice(0, at)}\n    "tls": {\n${body.replace(/^/gm, '  ')}\n    },${conf.slice(at)}`;
+}
+
+/**
+ * Finds the braces of the `"tls"` block directly inside `scope` (the top level when empty), by
+ * tracking the keys of the open blocks. Quoted text is skipped, so braces inside strings do not count.
+ */
+function findTlsBlock(conf: string, scope: string[]): { open: number; close: number } | undefined {
+  const keys: (string | undefined)[] = [];
+  let lastKey: string | undefined;
+  let start: number | undefined;
+  for (let index = 0; index < conf.length; index++) {
+    const character = conf[index];
+    if (character === '"') {
+      const end = conf.indexOf('"', index + 1);
+      if (end < 0) return undefined;
+      lastKey = conf.slice(index + 1, end);
+      index = end;
+      continue;
+    }
+    if (character === '{') {
+      keys.push(keys.length === 0 ? undefined : lastKey);
+      const path = keys.slice(1);
+      if (lastKey === 'tls' && path.length === scope.length + 1 && scope.every((key, position) => path[position] === key)) start = index;
+      lastKey = undefined;
+      continue;
+    }
+    if (character === '}') {
+      const depth = keys.length;
+      keys.pop();
+      if (start !== undefined && depth === scope.length + 2) return { open: start, close: index };
+      continue;
+    }
+    if (character === ',') lastKey = undefined;
+  }
+  return undefined;
 }
 
 function mountSecret(statefulSet: EditableObject, volume: string, secretName: string, dir: string): void {

@@ -47,13 +47,15 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
     addInputOptions(
       netpol
         .command('explain')
-        .description('say whether one connection is allowed (exit 0) or denied (exit 1), and which policies and rules decide it in each direction')
+        .description(
+          'say whether one connection is allowed (exit 0) or denied (exit 1), and which policies and rules decide it in each direction; without a port, every container port the destination declares is checked, and the answer is allowed only when each of them is (when it declares none, when any port is)',
+        )
         .argument('<input...>', INPUT_ARGUMENT),
     ),
     INGRESS_NOTE,
   )
     .requiredOption('--from <source>', 'source: namespace/name, namespace/name[Kind], an IP address, or {ingress-controller}')
-    .requiredOption('--to <destination>', 'destination: namespace/name or namespace/name[Kind] or an IP address, optionally with :port, :port/protocol (TCP by default) or a container port name of the workload, :name')
+    .requiredOption('--to <destination>', 'destination: namespace/name or namespace/name[Kind] or an IP address, optionally with :port, :port/protocol (TCP by default) or a container port name of the workload, :name; without a port, every declared container port of the destination is checked')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('-o, --output <file>', 'write the explanation to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
@@ -154,6 +156,7 @@ function explanationJson(explanation: Explanation): unknown {
     from: explanation.from,
     to: explanation.to,
     port: explanation.port ?? null,
+    served: explanation.served.map((entry) => ({ ...entry.port, allowed: entry.allowed })),
     allowed: explanation.allowed,
     connections: explanation.connections.toString(),
     egress: side(explanation.egress),

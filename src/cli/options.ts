@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Check } from '../checks/types.js';
 import { loadInputs, type LoadResult } from '../load/index.js';
 import { InputError } from '../load/problems.js';
+import { describeRef, identityOf, type Resource } from '../model/resource.js';
 import { note, readStdin, UsageError } from './io.js';
 
 /** Commander reducer for repeatable options. */
@@ -69,8 +70,20 @@ export function reportInputProblems(load: LoadResult, strict: boolean): void {
     const skipped = problem.code === 'invalid-object' ? ', so it is skipped' : '';
     note(`${problem.file}:${problem.line}: ${problem.message}${skipped}`);
   }
+  noteDuplicates(load);
   const unparsed = load.problems.filter((problem) => problem.code === 'parse-error').length;
   if (strict && unparsed > 0) {
     throw new InputError(`${unparsed} document${unparsed === 1 ? '' : 's'} could not be parsed (listed above); fix them, or remove them from the input`);
+  }
+}
+
+/** Notes each object that a later one of the same identity replaces, as the audit's input/duplicate-object reports it. */
+function noteDuplicates(load: LoadResult): void {
+  const seen = new Map<string, Resource>();
+  for (const resource of load.resources) {
+    const identity = identityOf(resource);
+    const first = seen.get(identity);
+    if (first) note(`${first.source.file}:${first.source.line}: ${describeRef(resource)} is defined again in ${resource.source.file}:${resource.source.line}; the later one is used`);
+    seen.set(identity, resource);
   }
 }

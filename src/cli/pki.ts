@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { loadCertificateAuthority } from '../pki/authority.js';
 import { createCaFiles, DEFAULT_CA_DAYS, DEFAULT_CA_PATH_LENGTH } from '../pki/ca.js';
-import { fetchPeerCertificates, parseEndpoint } from '../pki/endpoint.js';
+import { bracketedForm, fetchPeerCertificates, parseEndpoint } from '../pki/endpoint.js';
 import { PkiInputError } from '../pki/errors.js';
 import { writeOutputFiles, type OutputFile } from '../pki/files.js';
 import {
@@ -168,7 +168,11 @@ async function inspectTarget(target: string, timeoutMs: number): Promise<Inspect
   const now = new Date();
   if (existsSync(target)) return inspectPemText(readInput(target, 'the file'), target, now);
   const endpoint = parseEndpoint(target);
-  if (!endpoint) throw new PkiInputError(`${target} is neither a file nor HOST:PORT; give a PEM file path or an endpoint such as example.com:443`);
+  if (!endpoint) {
+    const bracketed = bracketedForm(target);
+    if (bracketed) throw new PkiInputError(`${target} is neither a file nor HOST:PORT; an IPv6 address takes its port after brackets, as ${bracketed}`);
+    throw new PkiInputError(`${target} is neither a file nor HOST:PORT; give a PEM file path or an endpoint such as example.com:443`);
+  }
   const chain = await fetchPeerCertificates(endpoint, timeoutMs);
   return inspectDerChain(chain, target, now);
 }

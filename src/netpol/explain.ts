@@ -1,3 +1,4 @@
+import { isRecord, list, text } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import { formatPath } from '../model/resource.js';
 import { ConnectionSet, isProtocol } from './connections.js';
@@ -29,10 +30,22 @@ export interface DirectionVerdict {
   allowed: boolean;
 }
 
+/** Verdict for one port of the destination, judged when no port was requested. */
+export interface ServedPort {
+  port: PortQuery;
+  allowed: boolean;
+}
+
 export interface Explanation {
   from: string;
   to: string;
   port?: PortQuery;
+  /**
+   * Verdicts for the container ports the destination workload declares, when no port was
+   * requested. The connection counts as allowed only when every one is. Empty when a port was
+   * requested, or the destination declares none or is no workload: then any connection counts.
+   */
+  served: ServedPort[];
   egress: DirectionVerdict;
   ingress: DirectionVerdict;
   /** Connections that pass both directions. */
@@ -79,11 +92,44 @@ export function explain(inventory: Inventory, fromText: string, toText: string, 
   if (to.type === 'ingress-controller') throw new EndpointError(`${INGRESS_CONTROLLER} can only be a source`);
   if (from.type !== 'workload' && to.type !== 'workload') throw new EndpointError('one side must be a workload: NetworkPolicies say nothing about traffic between addresses outside the cluster');
 
-  const egress = verdict(analysis, 'egress', from, to, port);
-  const ingress = verdict(analysis, 'ingress', to, from, port);
+  const ports = port ? [] : servedPorts(inventory, to);
+  const egress = verdict(analysis, 'egress', from, to, port, ports);
+  const ingress = verdict(analysis, 'ingress', to, from, port, ports);
   const connections = egress.connections.intersect(ingress.connections);
-  const allowed = port ? connections.allows(port.protocol, port.port) : !connections.isEmpty();
-  return { from: nameOf(from), to: nameOf(to), ...(port ? { port } : {}), egress, ingress, connections, allowed };
+  const served = ports.map((entry) => ({ port: entry, allowed: connections.allows(entry.protocol, entry.port) }));
+  const allowed = decide(connections, port, ports);
+  return { from: nameOf(from), to: nameOf(to), ...(port ? { port } : {}), served, egress, ingress, connections, allowed };
+}
+
+/** Decides whether `connections` admit the requested port, else every served port, else any connection at all. */
+function decide(connections: ConnectionSet, port: PortQuery | undefined, served: readonly PortQuery[]): boolean {
+  if (port) return connections.allows(port.protocol, port.port);
+  if (served.length > 0) return served.every((entry) => connections.allows(entry.protocol, entry.port));
+  return !connections.isEmpty();
+}
+
+/** Lists the container ports (not those of init containers) that the pods of a destination workload declare, by protocol and number. */
+function servedPorts(inventory: Inventory, endpoint: ExplainEndpoint): PortQuery[] {
+  if (endpoint.type !== 'workload') return [];
+  const resources = new Set(endpoint.workload.resources);
+  const found = new Map<string, PortQuery>();
+  for (const workload of inventory.workloads) {
+    if (!resources.has(workload.resource)) continue;
+    for (const container of workload.containers) {
+      if (container.group !== 'containers') continue;
+      for (const entry of list(container.container.ports)) {
+        if (!isRecord(entry)) continue;
+        const port = entry.containerPort;
+        const protocol = text(entry.protocol) ?? 'TCP';
+        if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535 || !isProtocol(protocol)) continue;
+        found.set(`${protocol} ${port}`, { port, protocol });
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => {
+    if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
+    return a.port - b.port;
+  });
 }
 
 function nameOf(endpoint: ExplainEndpoint): string {
@@ -92,7 +138,7 @@ function nameOf(endpoint: ExplainEndpoint): string {
 }
 
 /** Decides one direction, seen from `subject` (the source for egress, the destination for ingress) towards `peer`. */
-function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpoint, peer: ExplainEndpoint, port: PortQuery | undefined): DirectionVerdict {
+function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpoint, peer: ExplainEndpoint, port: PortQuery | undefined, served: readonly PortQuery[]): DirectionVerdict {
   if (subject.type === 'address') return { direction, isolatedBy: [], allowedBy: [], connections: ConnectionSet.all, allowed: true };
   // Policies decide the ingress controller's egress only when its namespace was given. Without
   // it no policy selects the controller, so the verdict reads as for a placed controller that none selects.
@@ -117,7 +163,7 @@ function verdict(analysis: Analysis, direction: Direction, subject: ExplainEndpo
       }
     }
   }
-  const allowed = port ? connections.allows(port.protocol, port.port) : !connections.isEmpty();
+  const allowed = decide(connections, port, served);
   return { direction, subject: subject.type === 'workload' ? subject.workload.id : INGRESS_CONTROLLER, isolatedBy: [...isolatedBy], allowedBy: [...allowedBy].map(([ref, admits]) => ({ ref, connections: admits })), connections, allowed };
 }
 
@@ -155,10 +201,24 @@ export function resolveNamedPort(inventory: Inventory, toText: string, name: str
   throw new EndpointError(`${to.workload.id} has no container port named "${name}"${protocol ? ` with protocol ${protocol}` : ''}; ${known}, or give a port number`);
 }
 
-/** Formats an explanation as text, one line per decision. */
+/**
+ * Formats an explanation as text, one line per decision. Without a port, the first line names
+ * what was judged instead: each port the destination serves, listed below it, or any port.
+ */
 export function formatExplanation(explanation: Explanation): string {
-  const what = explanation.port ? `${explanation.port.protocol} ${explanation.port.port}` : explanation.connections.isEmpty() ? 'any connection' : explanation.connections.toString();
-  const lines = [`${explanation.from} => ${explanation.to} : ${what}: ${explanation.allowed ? 'allowed' : 'denied'}`];
+  const verdict = explanation.allowed ? 'allowed' : 'denied';
+  const lines: string[] = [];
+  if (explanation.port) {
+    lines.push(`${explanation.from} => ${explanation.to} : ${explanation.port.protocol} ${explanation.port.port}: ${verdict}`);
+  } else if (explanation.served.length > 0) {
+    const denied = explanation.served.filter((entry) => !entry.allowed).length;
+    const count = explanation.served.length;
+    lines.push(`${explanation.from} => ${explanation.to} : every declared container port: ${denied === 0 ? `allowed on all ${count}` : `denied on ${denied} of ${count}`}`);
+    for (const entry of explanation.served) lines.push(`  ${entry.port.protocol} ${entry.port.port}: ${entry.allowed ? 'allowed' : 'denied'}`);
+  } else {
+    const reach = explanation.connections.isEmpty() ? 'on no port' : explanation.connections.isAll() ? 'on every port' : `only on ${explanation.connections.toString()}`;
+    lines.push(`${explanation.from} => ${explanation.to} : any port (no declared container port to check): ${verdict} ${reach}`);
+  }
   for (const side of [explanation.egress, explanation.ingress]) lines.push(...formatVerdict(side, explanation));
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { PkiInputError } from './errors.js';
 
@@ -14,6 +14,18 @@ export function parseEndpoint(text: string): Endpoint | undefined {
   const port = Number(match[2]);
   if (port < 1 || port > 65535) return undefined;
   return { host: match[1], port };
+}
+
+/**
+ * Rewrites an IPv6 address and port given without brackets, `fd00::1:443`, as `[fd00::1]:443`,
+ * taking the last group as the port. Returns undefined for any other text.
+ */
+export function bracketedForm(text: string): string | undefined {
+  const last = text.lastIndexOf(':');
+  const host = text.slice(0, last);
+  const port = text.slice(last + 1);
+  if (last < 0 || !isIPv6(host) || !/^\d{1,5}$/.test(port)) return undefined;
+  return `[${host}]:${port}`;
 }
 
 /**

@@ -116,11 +116,19 @@ export function summarizeCertificate(der: Uint8Array): CertificateSummary {
 }
 
 /**
+ * How the certificates were given. `served`: a chain as a server sends it, where each certificate
+ * must come before its issuer. `bundle`: certificates read from a file, which may be a set of CA
+ * certificates in any order (a trust anchor before the issuer it signed, as Linkerd's values
+ * list them); only a leaf after its issuer is out of order there.
+ */
+export type CertificateOrder = 'served' | 'bundle';
+
+/**
  * Lists what is wrong with each certificate and with the links between them. The certificates
  * should be in chain order, leaf first and then its issuers. A self-signed certificate ends a
  * chain, so a bundle of roots is not reported as a broken chain.
  */
-export function findCertificateProblems(chain: CertificateSummary[], now: Date, expiryDays = EXPIRY_WARNING_DAYS): CertificateWarning[] {
+export function findCertificateProblems(chain: CertificateSummary[], now: Date, expiryDays = EXPIRY_WARNING_DAYS, order: CertificateOrder = 'served'): CertificateWarning[] {
   const warnings: CertificateWarning[] = [];
   chain.forEach((certificate, index) => {
     const add = (code: WarningCode, message: string) => warnings.push({ code, index, message });
@@ -143,8 +151,9 @@ export function findCertificateProblems(chain: CertificateSummary[], now: Date, 
 
     // TLS 1.2 (RFC 5246 section 7.4.2) requires the sender's certificate first and each following
     // certificate to certify the one before it, so an issuer listed before its subject is out of order.
+    // A CA after its issuer is the usual order of a CA bundle, so only a served chain warns of it.
     const earlierIssuer = chain.findIndex((candidate, position) => position < index && issues(candidate, certificate));
-    if (earlierIssuer >= 0) add('chain-out-of-order', `comes after its issuer [${earlierIssuer}] (${chain[earlierIssuer].subject}), but a chain lists the leaf first and each issuer after the certificate it signed`);
+    if (earlierIssuer >= 0 && (order === 'served' || !certificate.ca)) add('chain-out-of-order', `comes after its issuer [${earlierIssuer}] (${chain[earlierIssuer].subject}), but a chain lists the leaf first and each issuer after the certificate it signed`);
 
     let issuer: CertificateSummary | undefined;
     if (signedByNext) issuer = next;

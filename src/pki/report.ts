@@ -30,13 +30,13 @@ export function inspectPemText(text: string, source: string, now: Date): Inspect
     }
   }
   if (certificates.length === 0) throw new PkiInputError(`${source} contains no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  return { source, certificates, privateKeys, warnings: findCertificateProblems(certificates, now) };
+  return { source, certificates, privateKeys, warnings: findCertificateProblems(certificates, now, undefined, 'bundle') };
 }
 
 /** Inspects certificates received from a TLS endpoint, leaf first. */
 export function inspectDerChain(chain: Buffer[], source: string, now: Date): Inspection {
   const certificates = chain.map((der) => summarizeCertificate(der));
-  return { source, certificates, privateKeys: [], warnings: findCertificateProblems(certificates, now) };
+  return { source, certificates, privateKeys: [], warnings: findCertificateProblems(certificates, now, undefined, 'served') };
 }
 
 function privateKeyKind(label: string, der: Buffer): string {

@@ -93,3 +93,17 @@ describe('ingress controller options', () => {
     expect(runCli(['netpol', 'connlist', example, '--ingress-namespace', 'a'.repeat(63)], { cwd: folder }).code).toBe(0);
   });
 });
+
+describe('input reporting of netpol commands', () => {
+  it('notes a duplicate object once', () => {
+    const first = path.join(folder, 'twice-a.yaml');
+    const second = path.join(folder, 'twice-b.yaml');
+    const web = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: example/web:1}]}\n';
+    writeFileSync(first, web);
+    writeFileSync(second, `# the same Deployment again\n---\n${web}---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n`);
+    const run = runCli(['netpol', 'connlist', first, second], { cwd: folder });
+    expect(run.code).toBe(0);
+    const notes = run.stderr.split('\n').filter((line) => line.includes('defined again'));
+    expect(notes).toEqual([`rampart: ${first}:1: Deployment shop/web is defined again in ${second}:3; the later one is used`]);
+  });
+});

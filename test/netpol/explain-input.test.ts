@@ -63,3 +63,49 @@ describe('explain wording for the ingress controller', () => {
     expect(egressLine(located)).toBe(egressLine(unlocated));
   });
 });
+
+describe('explain without a port', () => {
+  const cache = deployment('shop', 'cache', { app: 'cache' }, [{ name: 'redis', containerPort: 6379 }, { name: 'metrics', containerPort: 9121 }]);
+  const onlyRedis = JSON.stringify({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'cache', namespace: 'shop' },
+    spec: { podSelector: { matchLabels: { app: 'cache' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 6379 }] }] },
+  });
+
+  it('denies when one declared port is denied', async () => {
+    const inventory = await inventoryOf(documents(deployment('shop', 'api', { app: 'api' }), cache, onlyRedis));
+    const result = explain(inventory, 'shop/api', 'shop/cache');
+    expect(result.served).toEqual([
+      { port: { port: 6379, protocol: 'TCP' }, allowed: true },
+      { port: { port: 9121, protocol: 'TCP' }, allowed: false },
+    ]);
+    expect(result.allowed).toBe(false);
+    const [head, ...rest] = formatExplanation(result).split('\n');
+    expect(head).toBe('shop/api[Deployment] => shop/cache[Deployment] : every declared container port: denied on 1 of 2');
+    expect(rest.slice(0, 2)).toEqual(['  TCP 6379: allowed', '  TCP 9121: denied']);
+  });
+
+  it('allows when each declared port is allowed', async () => {
+    const inventory = await inventoryOf(documents(deployment('shop', 'api', { app: 'api' }), cache));
+    const result = explain(inventory, 'shop/api', 'shop/cache');
+    expect(result.allowed).toBe(true);
+    expect(formatExplanation(result).split('\n')[0]).toBe('shop/api[Deployment] => shop/cache[Deployment] : every declared container port: allowed on all 2');
+  });
+
+  it('judges any port without declared ports', async () => {
+    const bare = deployment('shop', 'cache', { app: 'cache' });
+    const inventory = await inventoryOf(documents(deployment('shop', 'api', { app: 'api' }), bare, onlyRedis));
+    const result = explain(inventory, 'shop/api', 'shop/cache');
+    expect(result.served).toEqual([]);
+    expect(result.allowed).toBe(true);
+    expect(formatExplanation(result).split('\n')[0]).toBe('shop/api[Deployment] => shop/cache[Deployment] : any port (no declared container port to check): allowed only on TCP 6379');
+  });
+
+  it('judges only the requested port', async () => {
+    const inventory = await inventoryOf(documents(deployment('shop', 'api', { app: 'api' }), cache, onlyRedis));
+    const result = explain(inventory, 'shop/api', 'shop/cache', { port: 6379, protocol: 'TCP' });
+    expect(result.served).toEqual([]);
+    expect(formatExplanation(result).split('\n')[0]).toBe('shop/api[Deployment] => shop/cache[Deployment] : TCP 6379: allowed');
+  });
+});

@@ -4,6 +4,9 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bracketedForm } from '../../src/pki/endpoint.js';
+import { findCertificateProblems, summarizeCertificate } from '../../src/pki/inspect.js';
+import { parsePem } from '../../src/pki/pem.js';
 import { runCli } from '../support/cli.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'rampart-inspect-'));
@@ -101,13 +104,37 @@ describe('pki inspect on files', () => {
     expect(json.warnings).toEqual([expect.objectContaining({ code: 'chain-broken', index: 0 })]);
   });
 
-  it('warns on a chain out of order', () => {
+  it('warns on a leaf after its issuer', () => {
+    const authority = path.join(work, 'leaf-ca');
+    const signed = path.join(work, 'signed-leaf');
+    expect(runCli(['pki', 'ca', '--out', authority, '--name', 'Leaf CA']).code).toBe(0);
+    const ca = ['--ca-cert', path.join(authority, 'ca.crt'), '--ca-key', path.join(authority, 'ca.key')];
+    expect(runCli(['pki', 'ingress', '--domain', 'reversed.howso.com', '--out', signed, ...ca]).code).toBe(0);
     const reversed = path.join(work, 'reversed.pem');
-    writeFileSync(reversed, readFileSync(path.join(linkerd, 'ca.crt'), 'utf8') + readFileSync(path.join(linkerd, 'issuer.crt'), 'utf8'));
+    writeFileSync(reversed, readFileSync(path.join(authority, 'ca.crt'), 'utf8') + readFileSync(path.join(signed, 'tls.crt'), 'utf8'));
     const { code, json } = inspectJson(reversed);
     expect(code).toBe(1);
     expect(json.warnings).toEqual([expect.objectContaining({ code: 'chain-out-of-order', index: 1 })]);
-    expect(runCli(['pki', 'inspect', reversed]).stdout).toContain('warning: [1] CN=identity.linkerd.cluster.local comes after its issuer [0] (CN=root.linkerd.cluster.local)');
+    expect(runCli(['pki', 'inspect', reversed]).stdout).toContain('warning: [1] CN=reversed.howso.com comes after its issuer [0] (CN=Leaf CA)');
+  });
+
+  it('accepts a CA bundle in any order', () => {
+    const bundle = path.join(work, 'anchor-then-issuer.pem');
+    writeFileSync(bundle, readFileSync(path.join(linkerd, 'ca.crt'), 'utf8') + readFileSync(path.join(linkerd, 'issuer.crt'), 'utf8'));
+    for (const file of [bundle, path.join(linkerd, 'linkerd-identity-values.yaml')]) {
+      const { code, json } = inspectJson(file);
+      expect(json.warnings, file).toEqual([]);
+      expect(code, file).toBe(0);
+      expect(json.certificates.map((certificate) => certificate.subject)).toEqual(['CN=root.linkerd.cluster.local', 'CN=identity.linkerd.cluster.local']);
+    }
+  });
+
+  it('orders CAs only in served chains', () => {
+    const [anchor, issuer] = ['ca.crt', 'issuer.crt'].map((file) => summarizeCertificate(parsePem(readFileSync(path.join(linkerd, file), 'utf8'))[0].der));
+    const now = new Date();
+    expect(findCertificateProblems([anchor, issuer], now, undefined, 'served')).toEqual([expect.objectContaining({ code: 'chain-out-of-order', index: 1 })]);
+    expect(findCertificateProblems([anchor, issuer], now, undefined, 'bundle')).toEqual([]);
+    expect(findCertificateProblems([issuer, anchor], now, undefined, 'served')).toEqual([]);
   });
 
   it('warns when a certificate outlives its issuer', () => {
@@ -226,5 +253,15 @@ describe('pki inspect on endpoints', () => {
     const run = runCli(['pki', 'inspect', `127.0.0.1:${port}`, '--timeout', '2']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`rampart: cannot inspect 127.0.0.1:${port}: connection refused\n`);
+  });
+
+  it('suggests brackets for IPv6 endpoints', () => {
+    expect(bracketedForm('::1:18444')).toBe('[::1]:18444');
+    expect(bracketedForm('fd00::1:443')).toBe('[fd00::1]:443');
+    expect(bracketedForm('example.com:443')).toBeUndefined();
+    expect(bracketedForm('::1')).toBeUndefined();
+    const run = runCli(['pki', 'inspect', '::1:18444']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('rampart: ::1:18444 is neither a file nor HOST:PORT; an IPv6 address takes its port after brackets, as [::1]:18444\n');
   });
 });

@@ -1,8 +1,9 @@
+import type { Inventory } from '../../model/inventory.js';
 import { explain, policyName, type DirectionVerdict } from '../../netpol/explain.js';
 import type { WorkloadPeer } from '../../netpol/peers.js';
 import { defineCheck } from '../define.js';
 import type { FindingDraft } from '../types.js';
-import { stableLabels, workloadGraph, type WorkloadFlow } from './workload-graph.js';
+import { stableLabels, workloadGraph, type WorkloadFlow, type WorkloadGraph } from './workload-graph.js';
 
 type MessageId = 'egressBlocked' | 'ingressBlocked';
 
@@ -41,14 +42,14 @@ export default defineCheck({
       if (verdict.allowed) continue;
       for (const side of [verdict.egress, verdict.ingress]) {
         if (side.allowed || side.isolatedBy.length === 0) continue;
-        findings.push(blockedFinding(entry, side));
+        findings.push(blockedFinding(inventory, graph, entry, side));
       }
     }
     return findings;
   },
 });
 
-function blockedFinding(entry: WorkloadFlow, side: DirectionVerdict): FindingDraft<MessageId> {
+function blockedFinding(inventory: Inventory, graph: WorkloadGraph, entry: WorkloadFlow, side: DirectionVerdict): FindingDraft<MessageId> {
   const port = `${entry.protocol} ${entry.flow.port}`;
   const policy = side.isolatedBy[0];
   const egress = side.direction === 'egress';
@@ -64,14 +65,18 @@ function blockedFinding(entry: WorkloadFlow, side: DirectionVerdict): FindingDra
     resource: policy.resource,
     path: ['spec', 'podSelector'],
     fix: egress
-      ? `Add to ${policyName(policy)} an egress rule {to: [${peerSelector(entry.destination, entry.source.namespace)}], ports: [{protocol: ${entry.protocol}, port: ${entry.flow.port}}]}.`
-      : `Add to ${policyName(policy)} an ingress rule {from: [${peerSelector(entry.source, entry.destination.namespace)}], ports: [{protocol: ${entry.protocol}, port: ${entry.flow.port}}]}.`,
+      ? `Add to ${policyName(policy)} an egress rule {to: [${peerSelector(inventory, graph, entry.destination, entry.source.namespace)}], ports: [{protocol: ${entry.protocol}, port: ${entry.flow.port}}]}.`
+      : `Add to ${policyName(policy)} an ingress rule {from: [${peerSelector(inventory, graph, entry.source, entry.destination.namespace)}], ports: [{protocol: ${entry.protocol}, port: ${entry.flow.port}}]}.`,
   };
 }
 
-/** Writes a peer that selects the pods of `peer` from a policy in namespace `from`. */
-function peerSelector(peer: WorkloadPeer, from: string): string {
-  const pods = `podSelector: {matchLabels: ${stableLabels(peer)}}`;
+/**
+ * Writes a peer that selects the pods of `peer` from a policy in namespace `from`. Pods without a
+ * label that survives upgrades get a placeholder asking for one.
+ */
+function peerSelector(inventory: Inventory, graph: WorkloadGraph, peer: WorkloadPeer, from: string): string {
+  const labels = stableLabels(inventory, graph, peer) ?? `{<a stable label of ${peer.id}, which has none; add one to its pod template>}`;
+  const pods = `podSelector: {matchLabels: ${labels}}`;
   if (peer.namespace === from) return `{${pods}}`;
   return `{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${peer.namespace}}}, ${pods}}`;
 }

@@ -1,5 +1,6 @@
 // Shared by the netpol checks: the engine's workloads, the needed flows between them, and
 // the Linkerd membership of each. Built once per Inventory.
+import { stableSelector } from '../../harden/stable-labels.js';
 import { neededFlowsOf } from '../../model/cluster-flows.js';
 import type { Flow } from '../../model/flows.js';
 import type { Inventory } from '../../model/inventory.js';
@@ -80,14 +81,20 @@ export function singlePort(protocol: Protocol, port: number): ConnectionSet {
   return ConnectionSet.of(protocol, IntervalSet.of(port, port));
 }
 
-// Labels that change with every rollout or name one pod, so a policy must not select on them.
-const VOLATILE_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name', 'pod-template-generation']);
-
-/** Writes the stable pod labels of a workload as a YAML flow mapping: `{app: web, tier: front}`. */
-export function stableLabels(peer: WorkloadPeer): string {
-  const labels = peer.classes[0]?.podLabels ?? {};
-  const entries = Object.entries(labels).filter(([key]) => !VOLATILE_LABELS.has(key));
-  return `{${entries.map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ')}}`;
+/**
+ * Writes the pod labels that a policy should select a workload by, as a YAML flow mapping such as
+ * `{app: "web"}`. These are the labels `harden netpol` chooses: the fewest that survive rollouts
+ * and upgrades and tell its pods apart from the namespace's other workloads. Returns undefined
+ * when its pods carry no such label.
+ */
+export function stableLabels(inventory: Inventory, graph: WorkloadGraph, peer: WorkloadPeer): string | undefined {
+  const own = graph.workloadsOf.get(peer) ?? [];
+  const [first] = own;
+  if (!first) return undefined;
+  const neighbours = inventory.workloadsIn(peer.namespace).filter((other) => other === first || !own.includes(other));
+  const selector = stableSelector(first, neighbours);
+  if (!selector) return undefined;
+  return `{${Object.entries(selector).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ')}}`;
 }
 
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);

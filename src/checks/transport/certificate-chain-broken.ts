@@ -34,7 +34,9 @@ export default defineCheck({
     const findings: FindingDraft<MessageId>[] = [];
     const fields = certificateFields(inventory);
     for (const field of fields) {
-      for (const warning of findCertificateProblems(field.chain, context.now)) {
+      // tls.crt and crtPEM are sent as chains, so any child after its issuer is out of order there, as on an endpoint.
+      const order = ORDERED_ROLES.has(field.role) ? 'served' : 'bundle';
+      for (const warning of findCertificateProblems(field.chain, context.now, undefined, order)) {
         const certificate = field.chain[warning.index];
         const data = { where: field.where, certificate: describeCertificate(field, warning.index) };
         if (warning.code === 'chain-broken') {

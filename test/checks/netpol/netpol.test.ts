@@ -56,6 +56,33 @@ describe('netpol/needed-flow-blocked', () => {
     expect(ingress?.remediation).toContain('{from: [{podSelector: {matchLabels: {app: "api"}}}], ports: [{protocol: TCP, port: 5432}]}');
   });
 
+  it('selects the peer in the fix by labels that survive an upgrade', async () => {
+    const helm = (name: string) => ({
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': 'shop',
+      'app.kubernetes.io/version': '1.2.0',
+      'app.kubernetes.io/managed-by': 'Helm',
+      'helm.sh/chart': `${name}-1.2.0`,
+    });
+    const result = await auditYaml(
+      documents(
+        client('shop', 'api', helm('api'), 'http://db.shop.svc:5432'),
+        deployment('shop', 'db', helm('db'), [{ containerPort: 5432 }]),
+        service('shop', 'db', helm('db'), 5432),
+        policy('shop', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      ),
+    );
+    const findings = findingsOf(result, 'netpol/needed-flow-blocked');
+    expect(findings).toHaveLength(2);
+    const ingress = findings.find((finding) => finding.messageId === 'ingressBlocked');
+    const egress = findings.find((finding) => finding.messageId === 'egressBlocked');
+    expect(ingress?.remediation).toContain('{from: [{podSelector: {matchLabels: {app.kubernetes.io/name: "api"}}}], ports: [{protocol: TCP, port: 5432}]}');
+    expect(egress?.remediation).toContain('{to: [{podSelector: {matchLabels: {app.kubernetes.io/name: "db"}}}], ports: [{protocol: TCP, port: 5432}]}');
+    for (const finding of findings) {
+      expect(finding.remediation).not.toMatch(/helm\.sh\/chart|app\.kubernetes\.io\/version|managed-by/);
+    }
+  });
+
   it('judges meshed pairs on 4143 only', async () => {
     const meshed = { 'linkerd.io/inject': 'enabled' };
     const result = await auditYaml(

@@ -8,9 +8,10 @@ import { FORMATS, REPORTERS, reportChunks } from '../report/index.js';
 import { failedChecks } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { assertOutputWritable, EXIT, note, UsageError, useColor, writeResult } from './io.js';
-import { addInputOptions, collect, loadWithFlags, selectChecks, type InputFlags } from './options.js';
+import { addBundleOption, addInputOptions, collect, loadWithBundles, selectChecks, type InputFlags } from './options.js';
 
 interface AuditFlags extends InputFlags {
+  bundle: string[];
   format: string;
   output?: string;
   force?: boolean;
@@ -23,11 +24,13 @@ interface AuditFlags extends InputFlags {
 }
 
 export function registerAudit(program: Command, setExitCode: (code: number) => void): void {
-  addInputOptions(
+  addBundleOption(
+    addInputOptions(
     program
       .command('audit')
       .description('audit an install: files, folders, "-" for stdin, or Helm charts; report every finding with its fix')
       .argument('<input...>', 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)'),
+    ),
   )
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -49,7 +52,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
       const checks = selectChecks(CATALOG, flags.check);
       assertOutputWritable(flags.output, Boolean(flags.force));
 
-      const load = await loadWithFlags(inputs, flags);
+      const load = await loadWithBundles(inputs, flags);
       const result = audit(load, {
         now: new Date(),
         checkOptions: { allowedRegistries: flags.allowedRegistry.length > 0 ? flags.allowedRegistry : config.allowedRegistries },

@@ -5,10 +5,11 @@ import { describeDestination, describeSource } from '../model/flows.js';
 import { buildInventory } from '../model/inventory.js';
 import { meshReadme, NAMESPACES_FILE } from '../harden/mesh-readme.js';
 import { synthesizeMesh, type MeshBundle, type MeshKind } from '../harden/mesh.js';
-import { hardenedInstall, overlayFileName, proveTransport, type TransportProof } from '../harden/overlay-effects/index.js';
+import { applyBundles, BUNDLE_FILE, bundleManifestText, readBundle } from '../harden/bundle.js';
+import { overlayFileName, proveTransport, type TransportProof } from '../harden/overlay-effects/index.js';
 import { renderManifests, renderOverlay } from '../harden/overlay-effects/render.js';
 import { EXIT, note, UsageError } from './io.js';
-import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+import { addInputOptions, loadOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
 interface HardenMeshFlags extends InputFlags {
   mesh: string;
@@ -43,8 +44,10 @@ export function registerHardenMesh(harden: Command, setExitCode: (code: number) 
       for (const problem of bundle.problems) note(problem);
       if (!flags.verify) return;
 
-      const hardened = await hardenedInstall(install, bundle.overlays, bundle.namespaces.map((namespace) => namespace.manifest));
-      const proof = proveTransport(hardened, install, new Date());
+      // The proof reads the bundle back as written, through the same code as audit --bundle.
+      const written = await readBundle(flags.out);
+      const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
+      const proof = proveTransport(hardened, install, new Date(), { netpol: true });
       process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
@@ -58,6 +61,7 @@ export function meshFiles(bundle: MeshBundle, folder: string): Map<string, strin
     files.set(overlayFileName(overlay.release), renderOverlay(overlay, `Values for NATS release ${overlay.release} in namespace ${overlay.namespace}, written by rampart harden mesh.\nApply with: helm upgrade ${overlay.release} nats/nats -n ${overlay.namespace} --reuse-values -f ${overlayFileName(overlay.release)}`));
   }
   files.set('README.md', meshReadme(bundle, folder));
+  files.set(BUNDLE_FILE, bundleManifestText('harden mesh', [NAMESPACES_FILE], bundle.overlays, (overlay) => overlayFileName(overlay.release)));
   return files;
 }
 
@@ -69,6 +73,8 @@ export function formatTransportProof(proof: TransportProof): string[] {
   for (const entry of proof.lost) lines.push(`  missing after hardening: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const entry of proof.refused) lines.push(`  refused, the server requires a client certificate: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const finding of proof.findings) lines.push(`  ${finding.checkId}: ${finding.message}`);
+  for (const finding of proof.blocked) lines.push(`  blocked once meshed, ${finding.checkId}: ${finding.message}`);
+  if (proof.blocked.length > 0) lines.push('  NetworkPolicies must admit the proxies: run rampart harden netpol again on the install plus this bundle (with --replace-existing when the chart\'s own policies drop the flows), and apply its policies before the restarts');
   for (const entry of proof.undecided) lines.push(`  depends on the ingress controller: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   return lines;
 }
@@ -83,6 +89,7 @@ function failedLine(proof: TransportProof): string {
   if (proof.refused.length > 0) parts.push(`${plural(proof.refused.length, 'flow')} would be refused for lack of a client certificate`);
   if (proof.lost.length > 0) parts.push(`${plural(proof.lost.length, 'flow')} of the install ${proof.lost.length === 1 ? 'is' : 'are'} missing from the hardened install`);
   parts.push(`the transport checks report ${plural(proof.findings.length, 'finding')}`);
+  if (proof.blocked.length > 0) parts.push(`the install's NetworkPolicies would block ${plural(proof.blocked.length, 'needed flow')} once meshed`);
   return `proof failed: ${parts.join(', ')}`;
 }
 
@@ -98,7 +105,7 @@ export function assertFolderWritable(folder: string): void {
 }
 
 /** Names of the files a mesh bundle may write, for removing those of an earlier bundle. */
-export const MESH_BUNDLE_FILE = /^(README\.md|namespaces\.yaml|values-[^/]+\.yaml)$/;
+export const MESH_BUNDLE_FILE = /^(README\.md|bundle\.yaml|namespaces\.yaml|values-[^/]+\.yaml)$/;
 
 /**
  * Writes the files of a bundle; none is written when one exists and `force` is off. With `force`,

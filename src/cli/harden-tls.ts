@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { loadInputs } from '../load/index.js';
 import { buildInventory } from '../model/inventory.js';
-import { hardenedInstall, overlayFileName, proveTransport } from '../harden/overlay-effects/index.js';
+import { applyBundles, BUNDLE_FILE, bundleManifestText, readBundle } from '../harden/bundle.js';
+import { overlayFileName, proveTransport } from '../harden/overlay-effects/index.js';
 import { renderManifests, renderOverlay } from '../harden/overlay-effects/render.js';
 import { CERTIFICATES_FILE, ISSUERS_FILE, tlsReadme } from '../harden/tls-readme.js';
 import { synthesizeTls, type TlsBundle } from '../harden/tls.js';
 import { assertFolderWritable, formatTransportProof, writeBundle } from './harden-mesh.js';
-import { EXIT, note, readStdin, UsageError } from './io.js';
-import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+import { EXIT, note, UsageError } from './io.js';
+import { addInputOptions, loadOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
 interface HardenTlsFlags extends InputFlags {
   issuer: string;
@@ -22,7 +20,7 @@ interface HardenTlsFlags extends InputFlags {
 }
 
 /** Names of the files a TLS bundle may write, for removing those of an earlier bundle. */
-const TLS_BUNDLE_FILE = /^(README\.md|issuers\.yaml|certificates\.yaml|values-[^/]+\.yaml)$/;
+const TLS_BUNDLE_FILE = /^(README\.md|bundle\.yaml|issuers\.yaml|certificates\.yaml|values-[^/]+\.yaml)$/;
 
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -62,25 +60,13 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
       for (const problem of bundle.problems) note(problem);
       if (!flags.verify) return;
 
-      // A chart input is rendered again with the platform's overlay; rendered input gets the overlay's modelled effect.
-      const charts = inputs.some(isChart);
-      const platform = bundle.overlays.find((overlay) => overlay.chart === 'howso-platform');
-      const base =
-        charts && platform
-          ? await loadInputs(inputs, { valuesFiles: [...flags.values, path.join(flags.out, overlayFileName(platform.release))], set: flags.set, ...(flags.release ? { release: flags.release } : {}), ...(flags.namespace ? { namespace: flags.namespace } : {}), readStdin })
-          : install;
-      const overlays = charts ? bundle.overlays.filter((overlay) => overlay.chart !== 'howso-platform') : bundle.overlays;
-      const hardened = await hardenedInstall(base, overlays, [...bundle.issuers, ...bundle.certificates].map((entry) => entry.manifest));
+      // The proof reads the bundle back as written, through the same code as audit --bundle.
+      const written = await readBundle(flags.out);
+      const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
       const proof = proveTransport(hardened, install, new Date());
       process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
-}
-
-/** Tells whether an input is a chart folder or a packaged chart, which the loader renders with helm. */
-export function isChart(input: string): boolean {
-  if (/\.(tgz|tar\.gz)$/.test(input)) return true;
-  return existsSync(input) && statSync(input).isDirectory() && existsSync(path.join(input, 'Chart.yaml'));
 }
 
 /** Renders every file of a TLS bundle, by file name. */
@@ -92,5 +78,7 @@ export function tlsFiles(bundle: TlsBundle, folder: string): Map<string, string>
     files.set(overlayFileName(overlay.release), renderOverlay(overlay, `Values for release ${overlay.release} (${overlay.chart}) in namespace ${overlay.namespace}, written by rampart harden tls.\nApply with helm upgrade ${overlay.release} … --reuse-values -f ${overlayFileName(overlay.release)}, after the certificates are Ready.`));
   }
   files.set('README.md', tlsReadme(bundle, folder));
+  const manifests = [...(bundle.issuers.length > 0 ? [ISSUERS_FILE] : []), CERTIFICATES_FILE];
+  files.set(BUNDLE_FILE, bundleManifestText('harden tls', manifests, bundle.overlays, (overlay) => overlayFileName(overlay.release)));
   return files;
 }

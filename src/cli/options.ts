@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Check } from '../checks/types.js';
-import { loadInputs, type LoadResult } from '../load/index.js';
+import { applyBundles, describeApplied, readBundle } from '../harden/bundle.js';
+import { loadInputs, type LoadOptions, type LoadResult } from '../load/index.js';
 import { InputError } from '../load/problems.js';
 import { describeRef, identityOf, type Resource } from '../model/resource.js';
 import { note, readStdin, UsageError } from './io.js';
@@ -44,17 +45,41 @@ export function addInputOptions(command: Command): Command {
 
 /** Loads the inputs as the input options ask; an input with nothing in it is a usage error. */
 export async function loadWithFlags(inputs: string[], flags: InputFlags): Promise<LoadResult> {
-  const load = await loadInputs(inputs, {
+  const load = await loadInputs(inputs, loadOptions(flags));
+  if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
+    throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
+  }
+  return load;
+}
+
+/** The loader's options as the input options set them. */
+export function loadOptions(flags: InputFlags): LoadOptions {
+  return {
     valuesFiles: flags.values,
     set: flags.set,
     ...(flags.release ? { release: flags.release } : {}),
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
     readStdin,
     onNote: note,
-  });
-  if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
-    throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
-  }
+  };
+}
+
+/** Adds --bundle to a command that reads an install. */
+export function addBundleOption(command: Command): Command {
+  return command.option('--bundle <folder>', 'a folder that rampart harden wrote: read the install as the bundle leaves it, its values overlays applied (repeatable)', collect, []);
+}
+
+/**
+ * Loads the inputs and, for each `--bundle` folder, builds the install as the bundles leave it,
+ * with the code the proofs of `harden mesh|tls` use. One note on stderr says what was applied.
+ */
+export async function loadWithBundles(inputs: string[], flags: InputFlags & { bundle: string[] }): Promise<LoadResult> {
+  const install = await loadWithFlags(inputs, flags);
+  if (flags.bundle.length === 0) return install;
+  const bundles = [];
+  for (const folder of flags.bundle) bundles.push(await readBundle(folder));
+  const { load, applied } = await applyBundles(inputs, loadOptions(flags), install, bundles);
+  note(describeApplied(bundles, applied));
   return load;
 }
 

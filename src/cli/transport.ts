@@ -4,9 +4,10 @@ import { PROFILE_NAMES, selectProfile, type ProfileRequest } from '../profiles/s
 import { encryptionMap } from '../transport/encryption.js';
 import { formatMap, hasUnencryptedFlow, MAP_FORMATS, type MapFormat } from '../transport/format.js';
 import { assertOutputWritable, EXIT, note, UsageError, writeResult } from './io.js';
-import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+import { addBundleOption, addInputOptions, loadWithBundles, reportInputProblems, type InputFlags } from './options.js';
 
 interface MapFlags extends InputFlags {
+  bundle: string[];
   format: string;
   output?: string;
   force?: boolean;
@@ -20,11 +21,13 @@ interface MapFlags extends InputFlags {
 export function registerTransport(program: Command, setExitCode: (code: number) => void): void {
   const transport = program.command('transport').description('encryption of the connections the install needs');
 
-  addInputOptions(
+  addBundleOption(
+    addInputOptions(
     transport
       .command('map')
       .description('list every flow with its verdict (mesh mTLS, TLS, TLS optional, plaintext) and the evidence; exit 1 when a flow is plaintext or TLS optional')
       .argument('<input...>', 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)'),
+    ),
   )
     .option('--format <format>', `output format: ${MAP_FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the map to a file instead of standard output')
@@ -35,7 +38,7 @@ export function registerTransport(program: Command, setExitCode: (code: number) 
       if (!(PROFILE_NAMES as readonly string[]).includes(flags.profile)) throw new UsageError(`unknown profile "${flags.profile}"; use one of ${PROFILE_NAMES.join(', ')}`);
       assertOutputWritable(flags.output, Boolean(flags.force));
 
-      const load = await loadWithFlags(inputs, flags);
+      const load = await loadWithBundles(inputs, flags);
       // A document that did not parse may hold a server or its TLS settings, so the map would be wrong.
       reportInputProblems(load, true);
       const inventory = buildInventory(load);

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { splitDocuments, type DocumentText } from './documents.js';
 
-/** Where each document of a file on disk starts and ends, in bytes, so one can be read alone. */
+/** Byte range of each document of a file on disk, so that one document can be read alone. */
 interface DocumentIndex {
   byteStart: Float64Array;
   byteEnd: Float64Array;
@@ -20,9 +20,23 @@ export class SourceTexts {
   private readonly onDisk = new Map<string, DocumentIndex | undefined>();
   private split: { file: string; documents: DocumentText[] } | undefined;
   private open: { file: string; descriptor: number } | undefined;
+  private readonly others: SourceTexts[] = [];
 
   keep(file: string, text: string): void {
     this.inMemory.set(file, text);
+  }
+
+  /** Gives a text kept in memory another name. */
+  rename(from: string, to: string): void {
+    const text = this.inMemory.get(from);
+    if (text === undefined) return;
+    this.inMemory.delete(from);
+    this.inMemory.set(to, text);
+  }
+
+  /** Serves the files of another set of texts too, for names this one does not hold. */
+  include(other: SourceTexts): void {
+    if (other !== this) this.others.push(other);
   }
 
   /**
@@ -38,6 +52,8 @@ export class SourceTexts {
    * NOTE: a file changed on disk between loading and reporting gives lines of the new text.
    */
   get(file: string): string | undefined {
+    const owner = this.ownerOf(file);
+    if (owner !== this) return owner?.get(file);
     const kept = this.inMemory.get(file);
     if (kept !== undefined || !this.onDisk.has(file)) return kept;
     try {
@@ -49,6 +65,8 @@ export class SourceTexts {
 
   /** Returns one document of a file as the loader split it, or undefined when it cannot be read. */
   document(file: string, index: number): DocumentText | undefined {
+    const owner = this.ownerOf(file);
+    if (owner !== this) return owner?.document(file, index);
     const byteIndex = this.onDisk.get(file);
     if (byteIndex && !this.inMemory.has(file)) return this.readDocument(file, byteIndex, index);
     if (this.split?.file !== file) this.split = { file, documents: splitDocuments(this.get(file) ?? '') };
@@ -60,6 +78,17 @@ export class SourceTexts {
     if (this.open) closeSync(this.open.descriptor);
     this.open = undefined;
     this.split = undefined;
+    for (const other of this.others) other.release();
+  }
+
+  /** Returns the set of texts that holds a file: this one first, then those included. */
+  private ownerOf(file: string): SourceTexts | undefined {
+    if (this.inMemory.has(file) || this.onDisk.has(file)) return this;
+    for (const other of this.others) {
+      const owner = other.ownerOf(file);
+      if (owner) return owner;
+    }
+    return undefined;
   }
 
   private readDocument(file: string, byteIndex: DocumentIndex, index: number): DocumentText | undefined {

@@ -93,7 +93,9 @@ describe('harden mesh bundle', () => {
     writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: howso\n  annotations: {owner: ops}\n');
     const out = path.join(folder, 'bundle');
     const run = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', file, path.join(RENDERED, 'redis.yaml'), '--out', out]);
-    expect(run.code).toBe(0);
+    // The chart's own NetworkPolicy admits Redis on 6379 only, so the proxies' port 4143 fails the proof.
+    expect(run.stdout).toMatch(/^proof failed: .*would block 3 needed flows once meshed/);
+    expect(run.code).toBe(1);
     const result = await auditFiles([file, path.join(RENDERED, 'redis.yaml'), out], { namespace: 'howso' });
     const duplicates = result.findings.filter((finding) => finding.checkId === 'input/duplicate-object');
     expect(duplicates.map((finding) => finding.suppressed !== undefined)).toEqual([true]);
@@ -133,7 +135,7 @@ describe('harden mesh command', () => {
   it('writes the bundle and proves it', () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-mesh-cli-')), 'bundle');
     const run = runCli(['harden', 'mesh', '--mesh', 'linkerd', '-n', 'howso', path.join(RENDERED, 'nats.yaml'), '--out', out]);
-    expect(run.stderr).toContain('wrote 3 files');
+    expect(run.stderr).toContain('wrote 4 files');
     expect(run.stdout).toMatch(/^proof passed/);
     expect(run.code).toBe(0);
     expect(readFileSync(path.join(out, 'values-platform-nats.yaml'), 'utf8')).toContain('config.linkerd.io/opaque-ports: "4222"');

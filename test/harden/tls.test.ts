@@ -252,7 +252,7 @@ describe('harden tls command', () => {
     const second = runCli(['harden', 'tls', '--issuer', 'cert-manager', '-n', 'howso', path.join(RENDERED, 'redis.yaml'), '--out', out, '--no-verify', '--force']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('values-platform-postgres.yaml, which an earlier bundle wrote and this one does not');
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'certificates.yaml', 'issuers.yaml', 'notes.txt', 'values-platform-redis.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'bundle.yaml', 'certificates.yaml', 'issuers.yaml', 'notes.txt', 'values-platform-redis.yaml']);
   });
 
   it('no backing services is a usage error', () => {

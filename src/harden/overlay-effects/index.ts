@@ -1,9 +1,12 @@
 import { dump } from 'js-yaml';
 import { audit } from '../../audit.js';
+import { CATALOG } from '../../checks/index.js';
 import { INGRESS_CONTROLLER_MESSAGE } from '../../checks/transport/plaintext-flow.js';
 import type { Finding } from '../../checks/types.js';
 import type { Json } from '../../model/access.js';
 import { loadInputs, type LoadResult } from '../../load/index.js';
+import type { SourceTexts } from '../../load/sources.js';
+import type { Resource } from '../../model/resource.js';
 import { buildInventory } from '../../model/inventory.js';
 import { selectProfile } from '../../profiles/select.js';
 import { encryptionMap, type FlowEncryption } from '../../transport/encryption.js';
@@ -33,19 +36,36 @@ export function overlayFileName(release: string): string {
   return `values-${release}.yaml`;
 }
 
+/** Objects read from a bundle folder, with the texts they came from. */
+export interface BundleObjects {
+  resources: readonly Resource[];
+  sources?: SourceTexts;
+}
+
+/** File name of the objects that an overlay changed or added, as findings on them show it. */
+export const HARDENED_FILE = '<hardened install>';
+
 /**
  * Builds the install as it would be after the bundle. Every rendered object of a release with an
  * overlay is edited by that chart's model. The bundle's plain objects (Namespaces, cert-manager
  * resources) are added, and a later object of one identity replaces the earlier, as
  * `kubectl apply` does. A chart input is rendered again with its overlay instead, so the caller
  * leaves the overlay of a rendered chart out.
+ *
+ * Objects that no overlay changed keep the file and line they were read from; `bundles` are
+ * objects read from bundle folders. Objects an overlay changed or added, and `bundleObjects`
+ * given in memory, are found in the text of the hardened install.
  */
-export async function hardenedInstall(install: LoadResult, overlays: readonly ValuesOverlay[], bundleObjects: readonly Json[]): Promise<LoadResult> {
-  const objects: EditableObject[] = install.resources.map((resource) => {
+export async function hardenedInstall(install: LoadResult, overlays: readonly ValuesOverlay[], bundleObjects: readonly Json[], bundles: readonly BundleObjects[] = []): Promise<LoadResult> {
+  const origins = new Map<EditableObject, { resource: Resource; snapshot: string }>();
+  const editable = (resource: Resource): EditableObject => {
     const copy = structuredClone(resource.body) as EditableObject;
     if (resource.namespace !== undefined) mapAt(copy, ['metadata']).namespace = resource.namespace;
+    origins.set(copy, { resource, snapshot: JSON.stringify(copy) });
     return copy;
-  });
+  };
+  const objects = install.resources.map(editable);
+  const readObjects = bundles.flatMap((bundle) => bundle.resources.map(editable));
 
   const added: EditableObject[] = [];
   // The overlay of a release that is not in the input stays a values document, as when the
@@ -62,13 +82,28 @@ export async function hardenedInstall(install: LoadResult, overlays: readonly Va
   }
 
   const byIdentity = new Map<string, EditableObject>();
-  for (const object of [...objects, ...added, ...(bundleObjects as EditableObject[])]) {
-    const metadata = mapAt(object, ['metadata']);
-    byIdentity.set(`${String(object.apiVersion)}\u0000${kindOf(object)}\u0000${String(metadata.namespace ?? '')}\u0000${nameOf(object)}`, object);
+  for (const object of [...objects, ...added, ...(bundleObjects as EditableObject[]), ...readObjects]) byIdentity.set(identityKey(object), object);
+  const unchanged = new Map<string, Resource>();
+  for (const [key, object] of byIdentity) {
+    const origin = origins.get(object);
+    if (origin && JSON.stringify(object) === origin.snapshot) unchanged.set(key, origin.resource);
   }
+
   const text = [...byIdentity.values(), ...valuesDocuments].map((object) => dump(object, { noRefs: true, lineWidth: -1 })).join('---\n');
   const loaded = await loadInputs(['-'], { readStdin: async () => text });
-  return { ...loaded, values: [...install.values, ...loaded.values], problems: [...install.problems, ...loaded.problems] };
+  loaded.sources.rename('<stdin>', HARDENED_FILE);
+  for (const other of [install.sources, ...bundles.flatMap((bundle) => (bundle.sources ? [bundle.sources] : []))]) loaded.sources.include(other);
+  const resources = loaded.resources.map((resource): Resource => {
+    const original = unchanged.get(identityKey(resource.body as EditableObject));
+    return { ...resource, source: original ? original.source : { ...resource.source, file: HARDENED_FILE } };
+  });
+  const values = loaded.values.map((document) => ({ ...document, source: { ...document.source, file: HARDENED_FILE } }));
+  return { ...loaded, resources, values: [...install.values, ...values], problems: [...install.problems, ...loaded.problems] };
+}
+
+function identityKey(object: EditableObject): string {
+  const metadata = mapAt(object, ['metadata']);
+  return `${String(object.apiVersion)}\u0000${kindOf(object)}\u0000${String(metadata.namespace ?? '')}\u0000${nameOf(object)}`;
 }
 
 /** The result of auditing the hardened install for encryption. */
@@ -94,7 +129,16 @@ export interface TransportProof {
    * settings show none, or the clients are not in the input and no bundle issues them one.
    */
   refused: FlowEncryption[];
+  /**
+   * Findings of the NetworkPolicy checks that name a needed flow as blocked on the hardened
+   * install but not on the install alone: a mesh proxy port (4143) that the install's policies
+   * do not admit. Filled only when the proof is asked to look (`harden mesh`).
+   */
+  blocked: Finding[];
 }
+
+/** NetworkPolicy checks whose findings mean a needed flow would be dropped. */
+export const BLOCKING_NETPOL_CHECKS = ['netpol/needed-flow-blocked', 'netpol/linkerd-proxy-port'];
 
 /**
  * Proves a hardening bundle: every flow of the hardened install is mesh mTLS or TLS, and the
@@ -102,7 +146,7 @@ export interface TransportProof {
  * is already encrypted, because the controller itself is not in the input. The proof also fails
  * when a flow of the install (before the bundle) is missing from the hardened install.
  */
-export function proveTransport(hardened: LoadResult, install: LoadResult, now: Date): TransportProof {
+export function proveTransport(hardened: LoadResult, install: LoadResult, now: Date, options: { netpol?: boolean } = {}): TransportProof {
   const result = audit(hardened, { now, checkOptions: { allowedRegistries: [] } });
   const flows = applicationFlows(encryptionMap(result.inventory, result.profile?.name === 'howso-platform'));
   const encrypted = (entry: FlowEncryption) => entry.verdict === 'mesh-mtls' || entry.verdict === 'tls';
@@ -114,8 +158,17 @@ export function proveTransport(hardened: LoadResult, install: LoadResult, now: D
   const original = applicationFlows(encryptionMap(inventory, selectProfile(inventory, 'auto')?.name === 'howso-platform'));
   const lost = lostFlows(original, flows);
   const refused = flows.filter((entry) => entry.verdict === 'tls' && (entry.refused !== undefined || (entry.tls?.verifiesClients === true && entry.flow.source.type !== 'workload')));
-  const passed = unencrypted.length === 0 && findings.length === 0 && lost.length === 0 && refused.length === 0;
-  return { passed, flows, unencrypted, undecided, findings, lost, refused, before: original.length };
+  const blocked = options.netpol ? newlyBlocked(result.findings, install, now) : [];
+  const passed = unencrypted.length === 0 && findings.length === 0 && lost.length === 0 && refused.length === 0 && blocked.length === 0;
+  return { passed, flows, unencrypted, undecided, findings, lost, refused, blocked, before: original.length };
+}
+
+/** Returns the blocking NetworkPolicy findings of the hardened install that the install alone does not have, compared by check and message. */
+function newlyBlocked(hardenedFindings: readonly Finding[], install: LoadResult, now: Date): Finding[] {
+  const blocking = (finding: Finding) => BLOCKING_NETPOL_CHECKS.includes(finding.checkId) && !finding.suppressed;
+  const checks = CATALOG.filter((check) => BLOCKING_NETPOL_CHECKS.includes(check.id));
+  const before = new Set(audit(install, { now, checks, checkOptions: { allowedRegistries: [] } }).findings.filter(blocking).map((finding) => `${finding.checkId}\u0000${finding.message}`));
+  return hardenedFindings.filter((finding) => blocking(finding) && !before.has(`${finding.checkId}\u0000${finding.message}`));
 }
 
 function applicationFlows(map: readonly FlowEncryption[]): FlowEncryption[] {

@@ -1,0 +1,188 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit.js';
+import { meshFiles } from '../../src/cli/harden-mesh.js';
+import { tlsFiles } from '../../src/cli/harden-tls.js';
+import { applyBundles, BUNDLE_FILE, readBundle } from '../../src/harden/bundle.js';
+import { HARDENED_FILE } from '../../src/harden/overlay-effects/index.js';
+import { synthesizeMesh } from '../../src/harden/mesh.js';
+import { synthesizeTls } from '../../src/harden/tls.js';
+import { loadInputs, type LoadOptions } from '../../src/load/index.js';
+import { buildInventory } from '../../src/model/inventory.js';
+import { encryptionMap } from '../../src/transport/encryption.js';
+import { hasUnencryptedFlow } from '../../src/transport/format.js';
+import { CORPUS, NOW, ROOT } from '../support/audit.js';
+import { buildCli, runCli, type CliRun } from '../support/cli.js';
+
+const RENDERED = path.join(CORPUS, 'realworld', 'rendered');
+const EXAMPLE = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
+const BASIC = path.join(ROOT, 'examples', 'values', 'basic.yaml');
+const RENDERS = ['nats.yaml', 'nats-tls.yaml', 'nats-linkerd.yaml', 'postgres.yaml', 'postgres-tls.yaml', 'redis.yaml', 'minio-community.yaml'];
+
+const INSTALLS: { name: string; inputs: string[]; options: LoadOptions }[] = [
+  { name: 'the rendered example', inputs: [EXAMPLE], options: { valuesFiles: [BASIC] } },
+  ...RENDERS.map((render) => ({ name: render, inputs: [path.join(RENDERED, render)], options: { namespace: 'howso' } })),
+];
+
+let workdir: string;
+
+beforeAll(() => {
+  workdir = mkdtempSync(path.join(os.tmpdir(), 'rampart-bundle-'));
+});
+
+afterAll(() => {
+  rmSync(workdir, { recursive: true, force: true });
+});
+
+function writeFiles(folder: string, files: Map<string, string>): string {
+  mkdirSync(folder, { recursive: true });
+  for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
+  return folder;
+}
+
+/** Writes the bundle of `kind` for an install, reads it back, and audits the install as it leaves it. */
+async function auditWithBundle(kind: 'mesh' | 'tls', inputs: string[], options: LoadOptions, folder: string) {
+  const install = await loadInputs(inputs, options);
+  const inventory = buildInventory(install);
+  const files = kind === 'mesh' ? meshFiles(synthesizeMesh(inventory, 'linkerd'), folder) : tlsFiles(synthesizeTls(inventory, { caNamespace: 'cert-manager' }), folder);
+  writeFiles(folder, files);
+  const bundle = await readBundle(folder);
+  const { load, applied } = await applyBundles(inputs, options, install, [bundle]);
+  const result = audit(load, { now: NOW, checkOptions: { allowedRegistries: [] } });
+  return { bundle, applied, result, map: encryptionMap(result.inventory, result.profile?.name === 'howso-platform') };
+}
+
+describe('audit of install plus bundle', () => {
+  for (const kind of ['tls', 'mesh'] as const) {
+    for (const install of INSTALLS) {
+      it(`has no transport finding for ${install.name} after harden ${kind}`, async () => {
+        const folder = path.join(workdir, `${kind}-${install.name.replace(/\W+/g, '-')}`);
+        const { result, map, bundle } = await auditWithBundle(kind, install.inputs, install.options, folder);
+        expect(bundle.manifest?.generator).toBe(`rampart harden ${kind}`);
+        const transport = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed);
+        // Flows from the ingress controller, which is not in the input, stay low: the proof does not count them either.
+        expect(transport.filter((finding) => finding.severity !== 'low').map((finding) => `${finding.checkId}: ${finding.message}`)).toEqual([]);
+        expect(map.length).toBeGreaterThan(0);
+        // The ingress controller is not in the input: whether it is meshed cannot be seen, so
+        // after harden mesh its flows stay plaintext in the map (and transport map exits 1).
+        const unencrypted = map.filter((entry) => entry.verdict !== 'mesh-mtls' && entry.verdict !== 'tls');
+        expect(unencrypted.filter((entry) => entry.flow.source.type !== 'ingress-controller')).toEqual([]);
+        if (kind === 'tls' || install.inputs[0] !== EXAMPLE) expect(hasUnencryptedFlow(map)).toBe(false);
+      });
+    }
+  }
+
+  it('reports how each overlay applies', async () => {
+    const { applied } = await auditWithBundle('tls', [path.join(RENDERED, 'nats.yaml')], { namespace: 'howso' }, path.join(workdir, 'applied'));
+    expect(applied.map((entry) => entry.how)).toEqual(['model']);
+    const example = await auditWithBundle('tls', [EXAMPLE], { valuesFiles: [BASIC] }, path.join(workdir, 'applied-example'));
+    expect(example.applied.find((entry) => entry.release === 'platform-nats')?.how).toBe('absent');
+    expect(example.applied.find((entry) => entry.release === 'howso-platform')?.how).toBe('model');
+  });
+});
+
+describe('bundle.yaml', () => {
+  it('rejects invalid manifests', async () => {
+    const folder = writeFiles(path.join(workdir, 'malformed'), new Map([[BUNDLE_FILE, 'generator: [unclosed\n']]));
+    await expect(readBundle(folder)).rejects.toThrow(/bundle\.yaml: not valid YAML/);
+    writeFileSync(path.join(folder, BUNDLE_FILE), 'generator: rampart harden tls\noverlays:\n  - {file: v.yaml, release: r, namespace: n, chart: kafka}\n');
+    await expect(readBundle(folder)).rejects.toThrow(/overlays\[0\]\.chart must be one of/);
+    writeFileSync(path.join(folder, BUNDLE_FILE), 'generator: rampart harden tls\nmanifests: [../../etc/passwd]\n');
+    await expect(readBundle(folder)).rejects.toThrow(/is not a file inside the bundle folder/);
+    writeFileSync(path.join(folder, BUNDLE_FILE), 'generator: rampart harden tls\nmanifests: [missing.yaml]\n');
+    await expect(readBundle(folder)).rejects.toThrow(/lists missing\.yaml, which is missing/);
+  });
+
+  it('reads a folder without it as plain manifests', async () => {
+    const folder = writeFiles(path.join(workdir, 'plain'), new Map([['policy.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: howso}\nspec: {podSelector: {}}\n']]));
+    const bundle = await readBundle(folder);
+    expect(bundle.manifest).toBeUndefined();
+    expect(bundle.objects).toHaveLength(1);
+    expect(bundle.overlays).toEqual([]);
+  });
+});
+
+describe('--bundle on the command line', () => {
+  let cwd: string;
+  const rampart = (args: string[]): CliRun => runCli(args, { cwd });
+
+  beforeAll(() => {
+    buildCli();
+    cwd = mkdtempSync(path.join(os.tmpdir(), 'rampart-bundle-cli-'));
+  });
+
+  it('audits the example as harden tls leaves it, and the map exits 0', () => {
+    const out = path.join(cwd, 'tls');
+    expect(rampart(['harden', 'tls', '--issuer', 'cert-manager', EXAMPLE, '-f', BASIC, '--out', out]).code).toBe(0);
+    expect(readFileSync(path.join(out, BUNDLE_FILE), 'utf8')).toContain('release: howso-platform');
+
+    const before = rampart(['audit', EXAMPLE, '-f', BASIC, '--check', 'transport/*', '--format', 'json']);
+    expect(before.code).toBe(1);
+    const run = rampart(['audit', EXAMPLE, '-f', BASIC, '--bundle', out, '--check', 'transport/*', '--format', 'json']);
+    const report = JSON.parse(run.stdout) as { findings: { checkId: string; severity: string; suppressed?: unknown }[] };
+    expect(report.findings.filter((finding) => finding.checkId.startsWith('transport/') && finding.severity !== 'low')).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/bundle: applied values-howso-platform\.yaml by the charts' models; .*name releases not in the input \(howso\/platform-nats/);
+
+    expect(rampart(['transport', 'map', EXAMPLE, '-f', BASIC]).code).toBe(1);
+    expect(rampart(['transport', 'map', EXAMPLE, '-f', BASIC, '--bundle', out]).code).toBe(0);
+  });
+
+  it('exits 2 with one line for a malformed bundle.yaml', () => {
+    const folder = writeFiles(path.join(cwd, 'broken'), new Map([[BUNDLE_FILE, 'overlays: 3\n']]));
+    const run = rampart(['audit', EXAMPLE, '--bundle', folder]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('bundle.yaml: generator must name the rampart command that wrote the bundle');
+  });
+
+  it('fails the mesh proof when the install\'s NetworkPolicies would drop meshed flows', () => {
+    const out = path.join(cwd, 'mesh-redis');
+    const redis = path.join(RENDERED, 'redis.yaml');
+    const run = rampart(['harden', 'mesh', '--mesh', 'linkerd', redis, '-n', 'howso', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^proof failed: .*the install's NetworkPolicies would block 3 needed flows once meshed/);
+    expect(run.stdout).toContain('blocked once meshed, netpol/needed-flow-blocked: howso/platform-redis-replicas[StatefulSet] cannot connect to howso/platform-redis-master[StatefulSet] on TCP 4143');
+    expect(run.stdout).toContain('blocked once meshed, netpol/linkerd-proxy-port');
+    expect(run.stdout).toContain('run rampart harden netpol again on the install plus this bundle (with --replace-existing');
+    expect(readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('NetworkPolicies must be regenerated after meshing');
+
+    const audited = rampart(['audit', redis, '-n', 'howso', '--bundle', out, '--check', 'netpol/*', '--check', 'transport/*', '--format', 'json']);
+    const ids = (JSON.parse(audited.stdout) as { findings: { checkId: string }[] }).findings.map((finding) => finding.checkId);
+    expect(ids).toContain('netpol/needed-flow-blocked');
+    expect(ids.filter((id) => id.startsWith('transport/'))).toEqual([]);
+  });
+
+  it('passes the mesh proof of an install whose policies admit the proxies', () => {
+    const run = rampart(['harden', 'mesh', '--mesh', 'linkerd', path.join(RENDERED, 'nats.yaml'), '-n', 'howso', '--out', path.join(cwd, 'mesh-nats')]);
+    expect(run.stdout).toMatch(/^proof passed/);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('lines of findings on the hardened install', () => {
+  it('keeps the file and line of objects no overlay changed, and names the hardened text for the others', async () => {
+    const options: LoadOptions = { valuesFiles: [BASIC] };
+    const before = audit(await loadInputs([EXAMPLE], options), { now: NOW, checkOptions: { allowedRegistries: [] } });
+    const { result } = await auditWithBundle('tls', [EXAMPLE], options, path.join(workdir, 'lines-tls'));
+
+    const where = (findings: typeof before.findings, checkId: string, name: string) =>
+      findings.filter((finding) => finding.checkId === checkId && finding.resource?.name === name).map((finding) => `${finding.file}:${finding.line}`);
+    // The Job is not part of any overlay, so its findings point at the example as before.
+    const job = before.findings.find((finding) => finding.resource?.kind === 'Job' && finding.file === EXAMPLE);
+    expect(job).toBeDefined();
+    expect(where(result.findings, job!.checkId, job!.resource!.name)).toEqual(where(before.findings, job!.checkId, job!.resource!.name));
+    // podTLS adds a sidecar to the API Deployment, so its findings are in the hardened text.
+    const changed = result.findings.filter((finding) => finding.resource?.name === 'platform-api-v3' && finding.resource.kind === 'Deployment');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(new Set(changed.map((finding) => finding.file))).toEqual(new Set([HARDENED_FILE]));
+    // Objects read from the bundle folder point at the bundle's own files.
+    const fromBundle = result.inventory.resources.filter((resource) => resource.kind === 'Certificate');
+    expect(fromBundle.length).toBeGreaterThan(0);
+    for (const resource of fromBundle) expect(resource.source.file.startsWith(path.join(workdir, 'lines-tls'))).toBe(true);
+  });
+});

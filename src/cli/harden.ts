@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleReadme, policyFileName } from '../harden/netpol-readme.js';
 import { renderPolicies, synthesizeNetpol, type IngressControllerPeer } from '../harden/netpol.js';
 import { formatProofDetails, formatVerdict, proveBundle } from '../harden/verify.js';
-import { registerHardenMesh } from './harden-mesh.js';
+import { registerHardenMesh, writeBundle } from './harden-mesh.js';
 import { registerHardenTls } from './harden-tls.js';
 import { buildInventory } from '../model/inventory.js';
 import { EXIT, note, UsageError } from './io.js';
@@ -17,6 +17,9 @@ interface HardenNetpolFlags extends InputFlags, IngressControllerFlags {
   verify: boolean;
   replaceExisting?: boolean;
 }
+
+/** Files that a netpol bundle writes, which --force may remove when a later bundle no longer writes them. */
+const NETPOL_BUNDLE_FILE = /^(README\.md|networkpolicies-.+\.yaml)$/;
 
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 
@@ -48,10 +51,7 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       const files = new Map<string, string>();
       for (const { namespace, policies } of bundle.namespaces) files.set(policyFileName(namespace), renderPolicies(policies));
       files.set('README.md', bundleReadme(bundle, flags.out, ingressController));
-      const existing = [...files.keys()].filter((name) => existsSync(path.join(flags.out, name)));
-      if (existing.length > 0 && !flags.force) throw new UsageError(`${existing.map((name) => path.join(flags.out, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
-      writeFiles(flags.out, files);
-      note(`wrote ${files.size} files to ${flags.out}`);
+      writeBundle(flags.out, files, Boolean(flags.force), NETPOL_BUNDLE_FILE);
       for (const problem of bundle.problems) note(problem);
 
       if (!flags.verify) return;
@@ -78,13 +78,3 @@ function assertFolderWritable(folder: string): void {
   if (existing !== parent) throw new UsageError(`cannot create --out ${folder}: its parent folder ${parent} does not exist`);
 }
 
-function writeFiles(folder: string, files: Map<string, string>): void {
-  try {
-    if (!existsSync(folder)) mkdirSync(folder);
-    for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new UsageError(`cannot write to --out ${folder}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,20 @@ describe('harden netpol command', () => {
     expect(rampart(['harden', 'netpol', EXAMPLE, '--out', out]).code).toBe(0);
     expectUsageError(rampart(['harden', 'netpol', EXAMPLE, '--out', out]), /already exist; use --force to overwrite/);
     expect(rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--force']).code).toBe(0);
+  });
+
+  it('removes with --force the policy files of an earlier bundle that this one does not write', () => {
+    const out = path.join(workdir, 'shrinking');
+    const other = path.join(workdir, 'other-namespace.yaml');
+    writeFileSync(other, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: other}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}\n');
+    expect(rampart(['harden', 'netpol', EXAMPLE, other, '--out', out]).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'networkpolicies-howso.yaml', 'networkpolicies-other.yaml']);
+    writeFileSync(path.join(out, 'notes.txt'), 'kept\n');
+
+    const run = rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--force']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`removed ${path.join(out, 'networkpolicies-other.yaml')}`);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'networkpolicies-howso.yaml', 'notes.txt']);
   });
 
   it('rejects invalid options', () => {

@@ -8,10 +8,11 @@ import { synthesizeMesh, type MeshBundle, type MeshKind } from '../harden/mesh.j
 import { applyBundles, BUNDLE_FILE, bundleManifestText, readBundle } from '../harden/bundle.js';
 import { overlayFileName, proveTransport, type TransportProof } from '../harden/overlay-effects/index.js';
 import { renderManifests, renderOverlay } from '../harden/overlay-effects/render.js';
+import { addIngressControllerOptions, ingressControllerFrom, type IngressControllerFlags } from './ingress-controller.js';
 import { EXIT, note, UsageError } from './io.js';
 import { addInputOptions, loadOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
-interface HardenMeshFlags extends InputFlags {
+interface HardenMeshFlags extends InputFlags, IngressControllerFlags {
   mesh: string;
   out: string;
   force?: boolean;
@@ -22,11 +23,14 @@ const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart fol
 
 /** `rampart harden mesh`: namespace injection and NATS opaque ports, proved with the encryption map. */
 export function registerHardenMesh(harden: Command, setExitCode: (code: number) => void): void {
-  addInputOptions(
-    harden
-      .command('mesh')
-      .description('write the namespace injection settings and NATS values overlays that put the install into a mesh, then prove every flow is encrypted')
-      .argument('<input...>', INPUT_ARGUMENT),
+  addIngressControllerOptions(
+    addInputOptions(
+      harden
+        .command('mesh')
+        .description('write the namespace injection settings and NATS values overlays that put the install into a mesh, then prove every flow is encrypted and that the install\'s NetworkPolicies still allow every needed flow')
+        .argument('<input...>', INPUT_ARGUMENT),
+    ),
+    'the proof checks the flows from it against the install\'s NetworkPolicies',
   )
     .requiredOption('--mesh <name>', 'the mesh: linkerd or istio')
     .requiredOption('--out <folder>', 'folder for the manifests, values overlays and README.md (created if missing)')
@@ -35,6 +39,7 @@ export function registerHardenMesh(harden: Command, setExitCode: (code: number) 
     .action(async (inputs: string[], flags: HardenMeshFlags) => {
       if (flags.mesh !== 'linkerd' && flags.mesh !== 'istio') throw new UsageError(`invalid --mesh "${flags.mesh}": give linkerd or istio`);
       assertFolderWritable(flags.out);
+      const ingressController = ingressControllerFrom(flags);
       const install = await loadWithFlags(inputs, flags);
       reportInputProblems(install, true);
       const bundle = synthesizeMesh(buildInventory(install), flags.mesh as MeshKind);
@@ -47,7 +52,7 @@ export function registerHardenMesh(harden: Command, setExitCode: (code: number) 
       // The proof reads the bundle back as written, through the same code as audit --bundle.
       const written = await readBundle(flags.out);
       const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
-      const proof = proveTransport(hardened, install, new Date(), { netpol: true });
+      const proof = await proveTransport(hardened, install, new Date(), { ingressController });
       process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
@@ -65,32 +70,42 @@ export function meshFiles(bundle: MeshBundle, folder: string): Map<string, strin
   return files;
 }
 
-/** Formats the verdict of a transport proof: one summary line, then one line per problem. */
-export function formatTransportProof(proof: TransportProof): string[] {
+/**
+ * Formats the verdict of a transport proof: one summary line, then one line per problem. `rerun`
+ * names what the user runs `harden netpol` on again when the install's policies block flows.
+ */
+export function formatTransportProof(proof: TransportProof, rerun = 'the install plus this bundle'): string[] {
   const encrypted = proof.flows.length - proof.unencrypted.length - proof.undecided.length - proof.refused.length;
   const lines = [proof.passed ? passedLine(proof, encrypted) : failedLine(proof)];
   for (const entry of proof.unencrypted) lines.push(`  ${entry.verdict}: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const entry of proof.lost) lines.push(`  missing after hardening: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const entry of proof.refused) lines.push(`  refused, the server requires a client certificate: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   for (const finding of proof.findings) lines.push(`  ${finding.checkId}: ${finding.message}`);
-  for (const finding of proof.blocked) lines.push(`  blocked once meshed, ${finding.checkId}: ${finding.message}`);
-  if (proof.blocked.length > 0) lines.push('  NetworkPolicies must admit the proxies: run rampart harden netpol again on the install plus this bundle (with --replace-existing when the chart\'s own policies drop the flows), and apply its policies before the restarts');
+  for (const entry of proof.blocked) lines.push(`  blocked by NetworkPolicies: ${entry.description}`);
+  if (proof.blocked.length > 0) lines.push(`  NetworkPolicies must admit the hardened flows: run rampart harden netpol again on ${rerun} (with --replace-existing when the charts' own policies drop the flows), and apply its policies before the restarts`);
+  for (const entry of proof.alreadyBlocked) lines.push(`  already blocked before the bundle, not counted: ${entry.description}`);
   for (const entry of proof.undecided) lines.push(`  depends on the ingress controller: ${describeSource(entry.flow.source)} -> ${describeDestination(entry.flow)}`);
   return lines;
 }
 
 function passedLine(proof: TransportProof, encrypted: number): string {
   const undecided = proof.undecided.length > 0 ? `; ${plural(proof.undecided.length, 'flow')} from the ingress controller depend on the controller, which is not in the input` : '';
-  return `proof passed: ${encrypted} of ${proof.flows.length} flows are encrypted (the install has ${proof.before}) and the transport checks find nothing${undecided}`;
+  return `proof passed: ${encrypted} of ${proof.flows.length} flows are encrypted (the install has ${proof.before}), the transport checks find nothing and the NetworkPolicies allow all ${proof.policyChecked} needed flows they allowed before${undecided}${alreadyBlocked(proof)}`;
 }
 
 function failedLine(proof: TransportProof): string {
-  const parts = [`${plural(proof.unencrypted.length, 'flow')} ${proof.unencrypted.length === 1 ? 'is' : 'are'} not encrypted`];
+  const parts: string[] = [];
+  if (proof.unencrypted.length > 0) parts.push(`${plural(proof.unencrypted.length, 'flow')} ${proof.unencrypted.length === 1 ? 'is' : 'are'} not encrypted`);
   if (proof.refused.length > 0) parts.push(`${plural(proof.refused.length, 'flow')} would be refused for lack of a client certificate`);
   if (proof.lost.length > 0) parts.push(`${plural(proof.lost.length, 'flow')} of the install ${proof.lost.length === 1 ? 'is' : 'are'} missing from the hardened install`);
-  parts.push(`the transport checks report ${plural(proof.findings.length, 'finding')}`);
-  if (proof.blocked.length > 0) parts.push(`the install's NetworkPolicies would block ${plural(proof.blocked.length, 'needed flow')} once meshed`);
-  return `proof failed: ${parts.join(', ')}`;
+  if (proof.findings.length > 0) parts.push(`the transport checks report ${plural(proof.findings.length, 'finding')}`);
+  if (proof.blocked.length > 0) parts.push(`the install's NetworkPolicies would block ${plural(proof.blocked.length, 'needed flow')} of the hardened install`);
+  return `proof failed: ${parts.join(', ')}${alreadyBlocked(proof)}`;
+}
+
+function alreadyBlocked(proof: TransportProof): string {
+  const count = proof.alreadyBlocked.length;
+  return count > 0 ? `; ${plural(count, 'needed flow')} ${count === 1 ? 'was' : 'were'} already blocked by the install's NetworkPolicies before the bundle (listed below)` : '';
 }
 
 function plural(count: number, noun: string): string {

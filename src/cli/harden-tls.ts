@@ -6,10 +6,11 @@ import { renderManifests, renderOverlay } from '../harden/overlay-effects/render
 import { CERTIFICATES_FILE, ISSUERS_FILE, tlsReadme } from '../harden/tls-readme.js';
 import { synthesizeTls, type TlsBundle } from '../harden/tls.js';
 import { assertFolderWritable, formatTransportProof, writeBundle } from './harden-mesh.js';
+import { addIngressControllerOptions, ingressControllerFrom, type IngressControllerFlags } from './ingress-controller.js';
 import { EXIT, note, UsageError } from './io.js';
 import { addInputOptions, loadOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
 
-interface HardenTlsFlags extends InputFlags {
+interface HardenTlsFlags extends InputFlags, IngressControllerFlags {
   issuer: string;
   out: string;
   existingIssuer?: string;
@@ -27,11 +28,14 @@ const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** `rampart harden tls`: cert-manager certificates and chart values that turn TLS on, proved with the encryption map. */
 export function registerHardenTls(harden: Command, setExitCode: (code: number) => void): void {
-  addInputOptions(
-    harden
-      .command('tls')
-      .description('write cert-manager issuers and certificates and the values overlays that turn TLS on in NATS, PostgreSQL, Redis and MinIO and make the platform verify them, then prove every flow is encrypted')
-      .argument('<input...>', INPUT_ARGUMENT),
+  addIngressControllerOptions(
+    addInputOptions(
+      harden
+        .command('tls')
+        .description('write cert-manager issuers and certificates and the values overlays that turn TLS on in NATS, PostgreSQL, Redis and MinIO and make the platform verify them, then prove every flow is encrypted and that the install\'s NetworkPolicies still allow every needed flow')
+        .argument('<input...>', INPUT_ARGUMENT),
+    ),
+    'the proof checks the flows from it against the install\'s NetworkPolicies',
   )
     .requiredOption('--issuer <name>', 'what issues the certificates: cert-manager')
     .requiredOption('--out <folder>', 'folder for the manifests, values overlays and README.md (created if missing)')
@@ -46,6 +50,7 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
       if (flags.existingIssuer !== undefined && !NAME.test(flags.existingIssuer)) throw new UsageError(`invalid --existing-issuer "${flags.existingIssuer}": give the name of a cert-manager Issuer or ClusterIssuer`);
       if (!NAME.test(flags.caNamespace)) throw new UsageError(`invalid --ca-namespace "${flags.caNamespace}": give a namespace name`);
       assertFolderWritable(flags.out);
+      const ingressController = ingressControllerFrom(flags);
 
       const install = await loadWithFlags(inputs, flags);
       reportInputProblems(install, true);
@@ -63,8 +68,8 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
       // The proof reads the bundle back as written, through the same code as audit --bundle.
       const written = await readBundle(flags.out);
       const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
-      const proof = proveTransport(hardened, install, new Date());
-      process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
+      const proof = await proveTransport(hardened, install, new Date(), { ingressController });
+      process.stdout.write(formatTransportProof(proof, 'the install as this bundle leaves it (the charts rendered with its values files)').join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
 }

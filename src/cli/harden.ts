@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { BUNDLE_FILE, bundleManifestText } from '../harden/bundle.js';
 import { bundleReadme, policyFileName } from '../harden/netpol-readme.js';
 import { renderPolicies, synthesizeNetpol, type IngressControllerPeer } from '../harden/netpol.js';
 import { formatProofDetails, formatVerdict, proveBundle } from '../harden/verify.js';
 import { registerHardenMesh, writeBundle } from './harden-mesh.js';
 import { registerHardenTls } from './harden-tls.js';
 import { buildInventory } from '../model/inventory.js';
+import { refOf } from '../model/resource.js';
 import { EXIT, note, UsageError } from './io.js';
 import { addIngressControllerOptions, ingressControllerFrom, type IngressControllerFlags } from './ingress-controller.js';
 import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
@@ -19,7 +21,7 @@ interface HardenNetpolFlags extends InputFlags, IngressControllerFlags {
 }
 
 /** Files that a netpol bundle writes, which --force may remove when a later bundle no longer writes them. */
-const NETPOL_BUNDLE_FILE = /^(README\.md|networkpolicies-.+\.yaml)$/;
+const NETPOL_BUNDLE_FILE = /^(README\.md|bundle\.yaml|networkpolicies-.+\.yaml)$/;
 
 const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart folder or packaged chart (.tgz)';
 
@@ -37,7 +39,7 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       .requiredOption('--out <folder>', 'folder for the policy files and README.md (created if missing)')
       .option('--force', 'overwrite files of an earlier bundle in --out'),
   )
-    .option('--replace-existing', "write the bundle to replace the install's own NetworkPolicies in the hardened namespaces; README.md lists them to delete, and the proof leaves them out")
+    .option('--replace-existing', "write the bundle to replace the install's own NetworkPolicies in the hardened namespaces; README.md and bundle.yaml list them to delete, and the proof leaves them out")
     .option('--no-verify', 'skip the proof that the policies allow exactly the needed flows')
     .action(async (inputs: string[], flags: HardenNetpolFlags) => {
       const ingressController: IngressControllerPeer = ingressControllerFrom(flags);
@@ -51,6 +53,10 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       const files = new Map<string, string>();
       for (const { namespace, policies } of bundle.namespaces) files.set(policyFileName(namespace), renderPolicies(policies));
       files.set('README.md', bundleReadme(bundle, flags.out, ingressController));
+      // With --replace-existing, the install's own policies are listed as deletions, so that
+      // audit --bundle and the proofs of harden mesh|tls see the install without them.
+      const deletes = bundle.replacesExisting ? bundle.existingPolicies.map(refOf) : [];
+      files.set(BUNDLE_FILE, bundleManifestText('harden netpol', bundle.namespaces.map(({ namespace }) => policyFileName(namespace)), [], () => '', deletes));
       writeBundle(flags.out, files, Boolean(flags.force), NETPOL_BUNDLE_FILE);
       for (const problem of bundle.problems) note(problem);
 

@@ -40,7 +40,10 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       const load = await loadWithFlags(inputs, flags);
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
-      writeResult(flags.output, formatConnlist(connlist(inventory, MAX_CONNECTIONS, ingressController), flags.format as ConnlistFormat), Boolean(flags.force));
+      const connections = connlist(inventory, MAX_CONNECTIONS, ingressController);
+      writeResult(flags.output, formatConnlist(connections, flags.format as ConnlistFormat), Boolean(flags.force));
+      if (inventory.workloads.length === 0) note('no workloads found in the input, so there are no connections to list');
+      else if (connections.length === 0) note('no allowed connections found between the workloads, outside addresses and the ingress controller');
     });
 
   addIngressControllerOptions(
@@ -90,7 +93,9 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       const load = await loadWithFlags(inputs, flags);
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
-      writeResult(flags.output, formatFlows(neededFlowsOf(inventory), flags.format as FlowFormat), Boolean(flags.force));
+      const flows = neededFlowsOf(inventory);
+      writeResult(flags.output, formatFlows(flows, flags.format as FlowFormat), Boolean(flags.force));
+      if (flows.length === 0) note(inventory.workloads.length === 0 ? 'no flows found: the input has no workloads' : 'no flows found in the input');
       for (const reference of apiServerReferencesOf(inventory)) {
         note(`${describeWorkload(reference.workload)} calls the Kubernetes API (${reference.where} names ${reference.text}): no flow, because NetworkPolicies reach the API server only through an ipBlock for its address`);
       }

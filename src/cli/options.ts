@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Check } from '../checks/types.js';
-import { applyBundles, describeApplied, readBundle } from '../harden/bundle.js';
+import { applyBundles, deleteObjects, describeApplied, describeDeletions, inputBundleDeletions, readBundle } from '../harden/bundle.js';
 import { loadInputs, type LoadOptions, type LoadResult } from '../load/index.js';
 import { InputError } from '../load/problems.js';
 import { describeRef, identityOf, type Resource } from '../model/resource.js';
@@ -43,13 +43,21 @@ export function addInputOptions(command: Command): Command {
     .option('-n, --namespace <name>', 'namespace for objects that name none (default "default")');
 }
 
-/** Loads the inputs as the input options ask; an input with nothing in it is a usage error. */
+/**
+ * Loads the inputs as the input options ask; an input with nothing in it is a usage error. An
+ * input folder whose `bundle.yaml` (written by `harden netpol --replace-existing`) lists objects
+ * to delete has them removed from the other inputs, with one note on stderr.
+ */
 export async function loadWithFlags(inputs: string[], flags: InputFlags): Promise<LoadResult> {
   const load = await loadInputs(inputs, loadOptions(flags));
   if (load.resources.length === 0 && load.values.length === 0 && load.problems.length === 0) {
     throw new InputError(`no Kubernetes objects or values documents found in ${inputs.join(', ')}`);
   }
-  return load;
+  const deletions = inputBundleDeletions(inputs);
+  if (deletions.length === 0) return load;
+  const deleted = deleteObjects(load, deletions);
+  note(`bundle ${deletions.map((entry) => entry.folder).join(', ')}: ${describeDeletions(deleted)}`);
+  return deleted.load;
 }
 
 /** The loader's options as the input options set them. */
@@ -71,15 +79,15 @@ export function addBundleOption(command: Command): Command {
 
 /**
  * Loads the inputs and, for each `--bundle` folder, builds the install as the bundles leave it,
- * with the code the proofs of `harden mesh|tls` use. One note on stderr says what was applied.
+ * with the code the proofs of `harden mesh|tls` use. One note on stderr names what was applied and deleted.
  */
 export async function loadWithBundles(inputs: string[], flags: InputFlags & { bundle: string[] }): Promise<LoadResult> {
   const install = await loadWithFlags(inputs, flags);
   if (flags.bundle.length === 0) return install;
   const bundles = [];
   for (const folder of flags.bundle) bundles.push(await readBundle(folder));
-  const { load, applied } = await applyBundles(inputs, loadOptions(flags), install, bundles);
-  note(describeApplied(bundles, applied));
+  const { load, applied, deletions } = await applyBundles(inputs, loadOptions(flags), install, bundles);
+  note(describeApplied(bundles, applied, deletions));
   return load;
 }
 

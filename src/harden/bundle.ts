@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dump, load as parseYaml } from 'js-yaml';
 import { isRecord, type Json } from '../model/access.js';
 import { loadInputs, type LoadOptions, type LoadResult } from '../load/index.js';
 import { InputError } from '../load/problems.js';
 import type { SourceTexts } from '../load/sources.js';
-import type { Resource } from '../model/resource.js';
+import { describeRef, groupOf, type Resource, type ResourceRef } from '../model/resource.js';
 import { VERSION } from '../version.js';
 import { hardenedInstall, type OverlayChart, type ValuesOverlay } from './overlay-effects/index.js';
 import { releaseOf } from './overlay-effects/objects.js';
@@ -29,6 +29,8 @@ export interface BundleManifest {
   version: string;
   manifests: string[];
   overlays: BundleOverlayEntry[];
+  /** Objects of the install that the bundle replaces, deleted before it is applied. Empty when `bundle.yaml` has no `deletes`. */
+  deletes: ResourceRef[];
 }
 
 /** A bundle folder as read: its plain objects, and its overlays with the file each came from. */
@@ -53,14 +55,25 @@ export interface AppliedOverlay {
   how: 're-render' | 'model' | 'absent';
 }
 
-/** Writes `bundle.yaml` for a bundle that `generator` (such as `harden mesh`) writes to its folder. */
-export function bundleManifestText(generator: string, manifests: readonly string[], overlays: readonly ValuesOverlay[], fileOf: (overlay: ValuesOverlay) => string): string {
-  const manifest: BundleManifest = {
+/** Objects that the `deletes` of the bundles removed from the install, and deletions that matched no object. */
+export interface AppliedDeletions {
+  removed: ResourceRef[];
+  notFound: ResourceRef[];
+}
+
+/**
+ * Writes `bundle.yaml` for a bundle that `generator` (such as `harden mesh`) writes to its folder.
+ * The `deletes` key is written only when `deletes` is not empty, so bundles without deletions
+ * read as before.
+ */
+export function bundleManifestText(generator: string, manifests: readonly string[], overlays: readonly ValuesOverlay[], fileOf: (overlay: ValuesOverlay) => string, deletes: readonly ResourceRef[] = []): string {
+  const manifest: Omit<BundleManifest, 'deletes'> & { deletes?: ResourceRef[] } = {
     generator: `rampart ${generator}`,
     version: VERSION,
     manifests: [...manifests],
     overlays: overlays.map((overlay) => ({ file: fileOf(overlay), release: overlay.release, namespace: overlay.namespace, chart: overlay.chart })),
   };
+  if (deletes.length > 0) manifest.deletes = deletes.map((ref) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name }));
   const header = `# Written by rampart ${generator}. "rampart audit INPUT… --bundle FOLDER" reads it to audit the install as this bundle leaves it.\n`;
   return header + dump(manifest, { noRefs: true, lineWidth: -1 });
 }
@@ -68,7 +81,8 @@ export function bundleManifestText(generator: string, manifests: readonly string
 /**
  * Reads a bundle folder. With `bundle.yaml`, the manifests and overlays it lists are read; a
  * folder without it is read as plain manifests and values documents. A `bundle.yaml` that is
- * not what `harden mesh|tls` writes, or names a file that is missing, is an InputError.
+ * not what `harden netpol|mesh|tls` writes, or names a file that is missing or whose real path
+ * is outside the folder, is an InputError.
  */
 export async function readBundle(folder: string): Promise<Bundle> {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InputError(`--bundle ${folder} is not a folder`);
@@ -104,7 +118,7 @@ function parseManifest(text: string, file: string): BundleManifest {
   } catch (error) {
     throw new InputError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const invalid = (what: string) => new InputError(`${file}: ${what}; write the bundle again with rampart harden mesh|tls`);
+  const invalid = (what: string) => new InputError(`${file}: ${what}; write the bundle again with rampart harden netpol|mesh|tls`);
   if (!isRecord(data)) throw invalid('expected a mapping with generator, version, manifests and overlays');
   if (typeof data.generator !== 'string' || !data.generator.startsWith('rampart ')) throw invalid('generator must name the rampart command that wrote the bundle');
   const version = typeof data.version === 'string' ? data.version : '';
@@ -120,16 +134,38 @@ function parseManifest(text: string, file: string): BundleManifest {
     if (!(OVERLAY_CHARTS as readonly unknown[]).includes(entry.chart)) throw invalid(`overlays[${index}].chart must be one of ${OVERLAY_CHARTS.join(', ')}`);
     return { file: entry.file as string, release: entry.release as string, namespace: entry.namespace as string, chart: entry.chart as OverlayChart };
   });
-  return { generator: data.generator, version, manifests: manifests as string[], overlays: entries };
+  const deletes = data.deletes ?? [];
+  if (!Array.isArray(deletes)) throw invalid('deletes must be a list');
+  const refs: ResourceRef[] = deletes.map((entry: unknown, index: number) => {
+    if (!isRecord(entry)) throw invalid(`deletes[${index}] must be a mapping`);
+    for (const key of ['apiVersion', 'kind', 'name'] as const) {
+      if (typeof entry[key] !== 'string' || entry[key] === '') throw invalid(`deletes[${index}].${key} must be a non-empty string`);
+    }
+    if (entry.namespace !== undefined && (typeof entry.namespace !== 'string' || entry.namespace === '')) throw invalid(`deletes[${index}].namespace must be a non-empty string when given`);
+    const ref: ResourceRef = { apiVersion: entry.apiVersion as string, kind: entry.kind as string, name: entry.name as string };
+    if (typeof entry.namespace === 'string') ref.namespace = entry.namespace;
+    return ref;
+  });
+  return { generator: data.generator, version, manifests: manifests as string[], overlays: entries, deletes: refs };
 }
 
-/** Resolves a file named in `bundle.yaml`, which must stay inside the bundle folder and exist. */
+/**
+ * Resolves a file named in `bundle.yaml`, which must exist and stay inside the bundle folder. The
+ * check compares real paths, so a symbolic link to a file outside the folder is rejected too.
+ */
 function inside(folder: string, name: string, manifestPath: string): string {
   const file = path.join(folder, name);
-  const relative = path.relative(folder, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) throw new InputError(`${manifestPath}: "${name}" is not a file inside the bundle folder`);
+  if (!isInside(folder, file)) throw new InputError(`${manifestPath}: "${name}" is not a file inside the bundle folder`);
   if (!existsSync(file)) throw new InputError(`${manifestPath} lists ${name}, which is missing from ${folder}`);
+  if (!isInside(realpathSync(folder), realpathSync(file))) {
+    throw new InputError(`${manifestPath} lists ${name}, which resolves to ${realpathSync(file)} outside the bundle folder; copy the file into ${folder} instead of linking to it`);
+  }
   return file;
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function rejectUnparsed(load: LoadResult, folder: string): void {
@@ -151,11 +187,18 @@ export function isChartInput(input: string): boolean {
  * overlay is applied to the rendered objects by its chart's model. Plain manifests are added, a
  * later object of one identity replacing the earlier, as `kubectl apply` does.
  */
-export async function applyBundles(inputs: readonly string[], options: LoadOptions, install: LoadResult, bundles: readonly Bundle[]): Promise<{ load: LoadResult; applied: AppliedOverlay[] }> {
+export async function applyBundles(inputs: readonly string[], options: LoadOptions, install: LoadResult, bundles: readonly Bundle[]): Promise<{ load: LoadResult; applied: AppliedOverlay[]; deletions: AppliedDeletions }> {
   const entries = bundles.flatMap((bundle) => bundle.overlays);
   const charts = inputs.some(isChartInput);
   const rerendered = charts ? entries.filter((entry) => entry.overlay.chart === 'howso-platform') : [];
-  const base = rerendered.length > 0 ? await loadInputs([...inputs], { ...options, valuesFiles: [...(options.valuesFiles ?? []), ...rerendered.map((entry) => entry.file)] }) : install;
+  let base = install;
+  if (rerendered.length > 0) {
+    // The chart is loaded again, so the deletions of bundle folders among the inputs are made again.
+    base = await loadInputs([...inputs], { ...options, valuesFiles: [...(options.valuesFiles ?? []), ...rerendered.map((entry) => entry.file)] });
+    base = deleteObjects(base, inputBundleDeletions(inputs)).load;
+  }
+  const deleted = deleteObjects(base, bundles.map((bundle) => ({ folder: bundle.folder, refs: bundle.manifest?.deletes ?? [] })));
+  base = deleted.load;
   const modelled = entries.filter((entry) => !rerendered.includes(entry));
 
   const releases = new Set(install.resources.map((resource) => `${resource.namespace ?? ''}/${releaseOf(resource.body as Json) ?? ''}`));
@@ -171,11 +214,82 @@ export async function applyBundles(inputs: readonly string[], options: LoadOptio
     bundles.map((bundle) => ({ resources: bundle.objects, ...(bundle.sources ? { sources: bundle.sources } : {}) })),
   );
   const values = bundles.flatMap((bundle) => bundle.values);
-  return { load: values.length > 0 ? { ...hardened, values: [...hardened.values, ...values] } : hardened, applied };
+  return { load: values.length > 0 ? { ...hardened, values: [...hardened.values, ...values] } : hardened, applied, deletions: { removed: deleted.removed, notFound: deleted.notFound } };
 }
 
-/** Describes in one line which overlays were applied and how, for stderr. */
-export function describeApplied(bundles: readonly Bundle[], applied: readonly AppliedOverlay[]): string {
+/** The `deletes` of one bundle folder's `bundle.yaml`. */
+export interface FolderDeletions {
+  folder: string;
+  refs: readonly ResourceRef[];
+}
+
+/**
+ * Reads the `deletes` of every input folder that `harden netpol|mesh|tls` wrote, so that such a
+ * folder given as an input leaves the install as applying the bundle does. A `bundle.yaml` whose
+ * generator is not rampart belongs to another tool, because operator bundles use the name too, so
+ * it is ignored. An invalid one of rampart's is an InputError.
+ */
+export function inputBundleDeletions(inputs: readonly string[]): FolderDeletions[] {
+  const result: FolderDeletions[] = [];
+  for (const input of inputs) {
+    if (input === '-' || isChartInput(input) || !existsSync(input) || !statSync(input).isDirectory()) continue;
+    const manifestPath = path.join(input, BUNDLE_FILE);
+    if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) continue;
+    const text = readFileSync(manifestPath, 'utf8');
+    if (!isRampartManifest(text)) continue;
+    const refs = parseManifest(text, manifestPath).deletes;
+    if (refs.length > 0) result.push({ folder: input, refs });
+  }
+  return result;
+}
+
+function isRampartManifest(text: string): boolean {
+  try {
+    const data: unknown = parseYaml(text);
+    return isRecord(data) && typeof data.generator === 'string' && data.generator.startsWith('rampart ');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the objects that the deletions name, matched as Kubernetes matches them (API group,
+ * kind, namespace and name, but not the version). Objects read from a deleting folder itself
+ * are kept, since the bundle applies them after the deletions.
+ */
+export function deleteObjects(load: LoadResult, deletions: readonly FolderDeletions[]): { load: LoadResult; removed: ResourceRef[]; notFound: ResourceRef[] } {
+  const removed: ResourceRef[] = [];
+  const notFound: ResourceRef[] = [];
+  let resources = load.resources;
+  for (const { folder, refs } of deletions) {
+    for (const ref of refs) {
+      const matches = (resource: Resource) =>
+        resource.group === groupOf(ref.apiVersion) && resource.kind === ref.kind && resource.name === ref.name && (resource.namespace ?? '') === (ref.namespace ?? '') && !isInside(folder, resource.source.file);
+      if (!resources.some(matches)) {
+        if (!notFound.some((entry) => sameRef(entry, ref))) notFound.push(ref);
+        continue;
+      }
+      resources = resources.filter((resource) => !matches(resource));
+      if (!removed.some((entry) => sameRef(entry, ref))) removed.push(ref);
+    }
+  }
+  return { load: resources === load.resources ? load : { ...load, resources }, removed, notFound };
+}
+
+function sameRef(a: ResourceRef, b: ResourceRef): boolean {
+  return groupOf(a.apiVersion) === groupOf(b.apiVersion) && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+}
+
+/** Describes in one line which objects the deletions removed and which they did not find, for stderr. Empty when there were none. */
+export function describeDeletions(deletions: AppliedDeletions): string {
+  const parts: string[] = [];
+  if (deletions.removed.length > 0) parts.push(`removed ${deletions.removed.map(describeRef).join(', ')}, which the bundle deletes`);
+  if (deletions.notFound.length > 0) parts.push(`${deletions.notFound.map(describeRef).join(', ')} ${deletions.notFound.length === 1 ? 'is' : 'are'} to be deleted but not in the input`);
+  return parts.join('; ');
+}
+
+/** Describes in one line which overlays were applied and how, and which objects were deleted, for stderr. */
+export function describeApplied(bundles: readonly Bundle[], applied: readonly AppliedOverlay[], deletions: AppliedDeletions = { removed: [], notFound: [] }): string {
   const plain = bundles.filter((bundle) => bundle.manifest === undefined).map((bundle) => bundle.folder);
   const parts: string[] = [];
   const group = (how: AppliedOverlay['how']) => applied.filter((entry) => entry.how === how).map((entry) => path.basename(entry.file));
@@ -189,5 +303,7 @@ export function describeApplied(bundles: readonly Bundle[], applied: readonly Ap
   }
   if (plain.length > 0) parts.push(`read ${plain.join(', ')} as plain manifests (no ${BUNDLE_FILE})`);
   if (applied.length === 0 && plain.length < bundles.length) parts.push('no values overlays to apply');
+  const deleted = describeDeletions(deletions);
+  if (deleted !== '') parts.push(deleted);
   return `bundle: ${parts.join('; ')}`;
 }

@@ -70,6 +70,7 @@ export function bundleReadme(bundle: NetpolBundle, folder: string, ingressContro
     lines.push('NetworkPolicies only add to each other, so delete these (or turn off the chart value that renders them, often `networkPolicy.enabled`) before applying the bundle:', '', '```sh');
     for (const policy of bundle.existingPolicies) lines.push(`kubectl delete networkpolicy -n ${policy.namespace ?? 'default'} ${policy.name}`);
     lines.push('```', '');
+    lines.push('`bundle.yaml` lists them under `deletes`, so `rampart audit INSTALL --bundle DIR`, and this folder given as an input, read the install without them.', '');
   } else if (bundle.existingPolicies.length > 0) {
     lines.push('## Policies already in the install', '');
     lines.push('NetworkPolicies only add to each other, so these stay in force next to the bundle and may allow more than it does (`--replace-existing` writes a bundle meant to replace them):', '');

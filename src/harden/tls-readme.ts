@@ -51,6 +51,12 @@ export function tlsReadme(bundle: TlsBundle, folder: string): string {
     lines.push(`## ${step++}. Restart the clients`, '', 'Restart every client of these services with settings that require TLS and trust the CA (`ca.crt` of the certificates\' Secrets): `tls://` for NATS, `sslmode=verify-full` for PostgreSQL, `rediss://` for Redis, `https://` for MinIO.', '');
   }
 
+  lines.push('## NetworkPolicies', '');
+  lines.push(
+    `NetworkPolicies written for the install before this bundle, the charts' own or an earlier \`rampart harden netpol\` bundle, admit the old ports: with podTLS the platform's services move from HTTP on 8080 to HTTPS on 8443, for each other and for the ingress controller. Run \`rampart harden netpol\` again on the install as this bundle leaves it (the charts rendered with the values files of this folder), with \`--replace-existing\` when the charts' own policies drop the flows, and apply its policies before the upgrades. \`rampart audit INPUT… --bundle ${folder} --check 'netpol/*'\` shows the flows between workloads of the input that the policies would block; the proof of \`rampart harden tls\` also checks the flows from the ingress controller.`,
+    '',
+  );
+
   if (bundle.problems.length > 0) {
     lines.push('## Notes', '');
     for (const problem of bundle.problems) lines.push(`- ${problem}`);

@@ -48,23 +48,29 @@ export interface Proof {
 /** Prefix of the stand-in workloads that play the infrastructure pods during the proof. */
 const STAND_IN_PREFIX = 'rampart-stand-in-';
 
+/** Result of checking needed flows with the connectivity engine. */
+export interface NeededFlowCheck {
+  analysis: Analysis;
+  /** Needed flows checked, counted once per pair of engine workloads, protocol and port. */
+  checked: number;
+  denied: DeniedFlow[];
+  /** Flows whose protocol NetworkPolicies cannot match, or whose end is neither in the input nor a stand-in. */
+  unchecked: Flow[];
+  /** Connections that the checked flows need, by source and destination engine workload. */
+  expected: Map<string, { source: WorkloadPeer; destination: WorkloadPeer; connections: ConnectionSet }>;
+}
+
 /**
- * Proves a bundle with the connectivity engine. It loads the install (without the policies the
- * bundle replaces) with the generated policies
- * and a stand-in Deployment for each infrastructure endpoint outside the input (kube-dns, the
- * ingress controller, the Linkerd control plane and scraper). The proof passes when every needed
- * flow with both ends known is allowed, and the workloads of the hardened namespaces reach each
- * other on exactly the ports of the needed flows and on nothing else.
+ * Returns the needed flows that the NetworkPolicies of `load` deny. It adds a stand-in Deployment
+ * for each endpoint outside the input that the flows name: kube-dns, the ingress controller, the
+ * Linkerd control plane and scraper, Services not in the input and their clients. A flow to or
+ * from one of them is then checked against the policies of both ends.
  */
-export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ingressController: IngressControllerPeer, policies: readonly GeneratedPolicy[] = bundle.namespaces.flatMap((entry) => entry.policies)): Promise<Proof> {
-  const hardened = new Set(bundle.namespaces.map((entry) => entry.namespace));
-  const standIns = standInsFor(bundle.flows, ingressController);
-  const generatedText = [...policies.map((policy) => policy.manifest), ...[...standIns.values()].map((standIn) => standIn.manifest)].map((object) => dump(object, { noRefs: true })).join('---\n');
-  const generated = await loadInputs(['-'], { readStdin: async () => generatedText });
-  // By identity, so that an earlier duplicate of a replaced policy does not take its place.
-  const replaced = new Set((bundle.replacesExisting ? bundle.existingPolicies : []).map(identityOf));
-  const kept = install.resources.filter((resource) => !replaced.has(identityOf(resource)));
-  const inventory = buildInventory({ ...install, resources: [...kept, ...generated.resources], problems: [...install.problems, ...generated.problems] });
+export async function deniedNeededFlows(load: LoadResult, flows: readonly Flow[], ingressController: IngressControllerPeer): Promise<NeededFlowCheck> {
+  const standIns = standInsFor(flows, ingressController);
+  const standInText = [...standIns.values()].map((standIn) => dump(standIn.manifest, { noRefs: true })).join('---\n');
+  const loadedStandIns = await loadInputs(['-'], { readStdin: async () => standInText });
+  const inventory = buildInventory({ ...load, resources: [...load.resources, ...loadedStandIns.resources], problems: [...load.problems, ...loadedStandIns.problems] });
   const analysis = analyse(inventory);
 
   const peerOf = new Map<Resource, WorkloadPeer>();
@@ -87,9 +93,9 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
 
   const denied: DeniedFlow[] = [];
   const unchecked: Flow[] = [];
-  const expected = new Map<string, { source: WorkloadPeer; destination: WorkloadPeer; connections: ConnectionSet }>();
+  const expected: NeededFlowCheck['expected'] = new Map();
   const checkedKeys = new Set<string>();
-  for (const flow of bundle.flows) {
+  for (const flow of flows) {
     const source = sourcePeer(flow);
     const destination = destinationPeer(flow);
     if (!source || !destination || !isProtocol(flow.protocol)) {
@@ -108,6 +114,26 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
     if (entry) entry.connections = entry.connections.union(wanted);
     else expected.set(key, { source, destination, connections: wanted });
   }
+  return { analysis, checked: checkedKeys.size, denied, unchecked, expected };
+}
+
+/**
+ * Proves a bundle with the connectivity engine. It loads the install (without the policies the
+ * bundle replaces) with the generated policies, and checks the needed flows with
+ * deniedNeededFlows, which adds the stand-ins for infrastructure endpoints outside the input.
+ * The proof passes when every needed flow with both ends known is allowed, and the workloads of
+ * the hardened namespaces reach each other on exactly the ports of the needed flows and on
+ * nothing else. A workload is paired with itself too: pods of one StatefulSet or of a Deployment
+ * with several replicas reach each other through the same policies.
+ */
+export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ingressController: IngressControllerPeer, policies: readonly GeneratedPolicy[] = bundle.namespaces.flatMap((entry) => entry.policies)): Promise<Proof> {
+  const hardened = new Set(bundle.namespaces.map((entry) => entry.namespace));
+  const generatedText = policies.map((policy) => dump(policy.manifest, { noRefs: true })).join('---\n');
+  const generated = await loadInputs(['-'], { readStdin: async () => generatedText });
+  // By identity, so that an earlier duplicate of a replaced policy does not take its place.
+  const replaced = new Set((bundle.replacesExisting ? bundle.existingPolicies : []).map(identityOf));
+  const kept = install.resources.filter((resource) => !replaced.has(identityOf(resource)));
+  const { analysis, checked, denied, unchecked, expected } = await deniedNeededFlows({ ...install, resources: [...kept, ...generated.resources], problems: [...install.problems, ...generated.problems] }, bundle.flows, ingressController);
 
   const inScope = analysis.peers.workloads.filter((peer) => hardened.has(peer.namespace) && !peer.name.startsWith(STAND_IN_PREFIX));
   const extra: ExtraConnection[] = [];
@@ -120,7 +146,7 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
   }
 
   const coarse = bundle.flows.filter((flow) => isToOutsideServer(flow) && !unchecked.includes(flow));
-  return { passed: denied.length === 0 && extra.length === 0, checked: checkedKeys.size, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort(), apiServerClients: bundle.apiServerClients.length };
+  return { passed: denied.length === 0 && extra.length === 0, checked, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort(), apiServerClients: bundle.apiServerClients.length };
 }
 
 /**
@@ -225,7 +251,12 @@ function outsideCause(proof: Proof): string {
   return `; only NetworkPolicies of the install in ${names}, which the bundle does not harden, deny ${proof.denied.length === 1 ? 'it' : 'them'}`;
 }
 
-/** Lists what made the proof fail, one line each. */
+/**
+ * Lists what made the proof fail, one line each. A workload's connection to itself, which
+ * connlist leaves out, is worded as one between its own pods: the pods of a StatefulSet or of a
+ * Deployment with several replicas reach each other through the same policies.
+ */
 export function formatProofDetails(proof: Proof): string[] {
-  return [...proof.denied.map((entry) => `denied: ${entry.description}`), ...proof.extra.map((entry) => `not needed: ${entry.source} => ${entry.destination} : ${entry.connections.toString()}`)];
+  const extra = (entry: ExtraConnection) => (entry.source === entry.destination ? `not needed between the pods of ${entry.source} : ${entry.connections.toString()}` : `not needed: ${entry.source} => ${entry.destination} : ${entry.connections.toString()}`);
+  return [...proof.denied.map((entry) => `denied: ${entry.description}`), ...proof.extra.map(extra)];
 }

@@ -7,12 +7,15 @@ export interface Endpoint {
   port: number;
 }
 
-/** Parses `host:port` or `[ipv6]:port`; returns undefined when the text is not of that form. */
+/**
+ * Parses `host:port` or `[ipv6]:port`; returns undefined when the text is not of that form. A
+ * port outside 1–65535 is a PkiInputError, so that the message names the port, not the form.
+ */
 export function parseEndpoint(text: string): Endpoint | undefined {
-  const match = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d+)$/.exec(text);
   if (!match) return undefined;
   const port = Number(match[2]);
-  if (port < 1 || port > 65535) return undefined;
+  if (port < 1 || port > 65535) throw new PkiInputError(`invalid port ${match[2]} in ${text}: a TCP port is from 1 to 65535`);
   return { host: match[1], port };
 }
 

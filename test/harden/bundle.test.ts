@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import { meshFiles } from '../../src/cli/harden-mesh.js';
 import { tlsFiles } from '../../src/cli/harden-tls.js';
-import { applyBundles, BUNDLE_FILE, readBundle } from '../../src/harden/bundle.js';
+import { applyBundles, BUNDLE_FILE, describeApplied, readBundle } from '../../src/harden/bundle.js';
 import { HARDENED_FILE } from '../../src/harden/overlay-effects/index.js';
 import { synthesizeMesh } from '../../src/harden/mesh.js';
 import { synthesizeTls } from '../../src/harden/tls.js';
@@ -145,9 +145,9 @@ describe('--bundle on the command line', () => {
     const redis = path.join(RENDERED, 'redis.yaml');
     const run = rampart(['harden', 'mesh', '--mesh', 'linkerd', redis, '-n', 'howso', '--out', out]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^proof failed: .*the install's NetworkPolicies would block 3 needed flows once meshed/);
-    expect(run.stdout).toContain('blocked once meshed, netpol/needed-flow-blocked: howso/platform-redis-replicas[StatefulSet] cannot connect to howso/platform-redis-master[StatefulSet] on TCP 4143');
-    expect(run.stdout).toContain('blocked once meshed, netpol/linkerd-proxy-port');
+    expect(run.stdout).toMatch(/^proof failed: .*the install's NetworkPolicies would block 3 needed flows of the hardened install/);
+    expect(run.stdout).toContain('blocked by NetworkPolicies: StatefulSet howso/platform-redis-replicas -> Service howso/platform-redis-master port 4143 (tcp)');
+    expect(run.stdout).toContain('blocked by NetworkPolicies: the linkerd-viz Prometheus (pods component=prometheus in namespace linkerd-viz) -> StatefulSet howso/platform-redis-master port 4191 (http)');
     expect(run.stdout).toContain('run rampart harden netpol again on the install plus this bundle (with --replace-existing');
     expect(readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('NetworkPolicies must be regenerated after meshing');
 
@@ -184,5 +184,88 @@ describe('lines of findings on the hardened install', () => {
     const fromBundle = result.inventory.resources.filter((resource) => resource.kind === 'Certificate');
     expect(fromBundle.length).toBeGreaterThan(0);
     for (const resource of fromBundle) expect(resource.source.file.startsWith(path.join(workdir, 'lines-tls'))).toBe(true);
+  });
+});
+
+describe('deletions in bundle.yaml', () => {
+  const policy = (name: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: howso}\nspec: {podSelector: {}}\n`;
+
+  it('rejects invalid deletes', async () => {
+    const folder = writeFiles(path.join(workdir, 'bad-deletes'), new Map([[BUNDLE_FILE, 'generator: rampart harden netpol\ndeletes: 3\n']]));
+    await expect(readBundle(folder)).rejects.toThrow(/deletes must be a list/);
+    writeFileSync(path.join(folder, BUNDLE_FILE), 'generator: rampart harden netpol\ndeletes:\n  - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, namespace: howso}\n');
+    await expect(readBundle(folder)).rejects.toThrow(/deletes\[0\]\.name must be a non-empty string/);
+  });
+
+  it('rejects a listed symlink to a file outside the folder', async () => {
+    const outside = path.join(workdir, 'outside.yaml');
+    writeFileSync(outside, policy('outside'));
+    const folder = writeFiles(path.join(workdir, 'linked'), new Map([[BUNDLE_FILE, 'generator: rampart harden netpol\nmanifests: [link.yaml]\n']]));
+    symlinkSync(outside, path.join(folder, 'link.yaml'));
+    await expect(readBundle(folder)).rejects.toThrow(/lists link\.yaml, which resolves to .*outside\.yaml outside the bundle folder/);
+  });
+
+  it('removes the listed objects from the install', async () => {
+    const install = await loadInputs([writeFiles(path.join(workdir, 'install-policies'), new Map([['policies.yaml', `${policy('chart-policy')}---\n${policy('kept')}`]]))]);
+    const deletes = 'deletes:\n  - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, namespace: howso, name: chart-policy}\n  - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, namespace: howso, name: absent}\n';
+    const folder = writeFiles(path.join(workdir, 'deleting'), new Map([[BUNDLE_FILE, `generator: rampart harden netpol\nmanifests: [p.yaml]\n${deletes}`], ['p.yaml', policy('rampart-default-deny')]]));
+    const bundle = await readBundle(folder);
+    expect(bundle.manifest?.deletes).toHaveLength(2);
+
+    const { load, deletions, applied } = await applyBundles([], {}, install, [bundle]);
+    const names = load.resources.map((resource) => resource.name).sort();
+    expect(names).toEqual(['kept', 'rampart-default-deny']);
+    expect(deletions.removed).toEqual([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'howso', name: 'chart-policy' }]);
+    expect(deletions.notFound.map((ref) => ref.name)).toEqual(['absent']);
+    const line = describeApplied([bundle], applied, deletions);
+    expect(line).toContain('removed NetworkPolicy howso/chart-policy, which the bundle deletes');
+    expect(line).toContain('NetworkPolicy howso/absent is to be deleted but not in the input');
+  });
+
+  it('reads a bundle.yaml without deletes as before', async () => {
+    const folder = writeFiles(path.join(workdir, 'no-deletes'), new Map([[BUNDLE_FILE, 'generator: rampart harden mesh\nmanifests: [p.yaml]\noverlays: []\n'], ['p.yaml', policy('p')]]));
+    expect((await readBundle(folder)).manifest?.deletes).toEqual([]);
+  });
+});
+
+describe('harden netpol --replace-existing with harden mesh', () => {
+  let cwd: string;
+  const rampart = (args: string[]): CliRun => runCli(args, { cwd, timeout: 120_000 });
+  const install = ['nats.yaml', 'postgres.yaml', 'redis.yaml', 'minio-community.yaml'].map((file) => path.join(RENDERED, file));
+
+  beforeAll(() => {
+    buildCli();
+    cwd = mkdtempSync(path.join(os.tmpdir(), 'rampart-bundle-deletes-'));
+  });
+
+  it('ends in a passing mesh proof and a clean audit', () => {
+    const firstMesh = rampart(['harden', 'mesh', '--mesh', 'linkerd', ...install, '-n', 'howso', '--out', 'mesh0']);
+    expect(firstMesh.code).toBe(1);
+    expect(firstMesh.stdout).toMatch(/^proof failed: .*NetworkPolicies would block/);
+
+    const netpol = rampart(['harden', 'netpol', ...install, 'mesh0', '-n', 'howso', '--replace-existing', '--out', 'np']);
+    expect(netpol.code).toBe(0);
+    const manifest = readFileSync(path.join(cwd, 'np', BUNDLE_FILE), 'utf8');
+    expect(manifest).toContain('generator: rampart harden netpol');
+    expect(manifest).toContain('- networkpolicies-howso.yaml');
+    expect(manifest).toMatch(/deletes:\n  - apiVersion: networking.k8s.io\/v1\n    kind: NetworkPolicy\n    namespace: howso\n    name: platform-postgres-postgresql/);
+    expect(readFileSync(path.join(cwd, 'np', 'README.md'), 'utf8')).toContain('kubectl delete networkpolicy -n howso platform-redis');
+
+    const mesh = rampart(['harden', 'mesh', '--mesh', 'linkerd', ...install, 'np', '-n', 'howso', '--out', 'mesh']);
+    expect(mesh.stdout).toMatch(/^proof passed/);
+    expect(mesh.code).toBe(0);
+    expect(mesh.stderr).toContain('bundle np: removed NetworkPolicy howso/platform-postgres-postgresql, NetworkPolicy howso/platform-redis, which the bundle deletes');
+
+    const audited = rampart(['audit', ...install, '-n', 'howso', '--bundle', 'np', '--bundle', 'mesh', '--format', 'json']);
+    const findings = (JSON.parse(audited.stdout) as { findings: { checkId: string; severity: string }[] }).findings;
+    expect(findings.filter((finding) => /^(netpol|transport)\//.test(finding.checkId) && finding.severity === 'high')).toEqual([]);
+    expect(audited.stderr).toContain('removed NetworkPolicy howso/platform-postgres-postgresql, NetworkPolicy howso/platform-redis, which the bundle deletes');
+  });
+
+  it('writes no deletes without --replace-existing', () => {
+    expect(rampart(['harden', 'netpol', path.join(RENDERED, 'redis.yaml'), '-n', 'howso', '--out', 'np-kept', '--no-verify']).code).toBe(0);
+    const manifest = readFileSync(path.join(cwd, 'np-kept', BUNDLE_FILE), 'utf8');
+    expect(manifest).toContain('generator: rampart harden netpol');
+    expect(manifest).not.toContain('deletes');
   });
 });

@@ -33,11 +33,11 @@ describe('harden netpol command', () => {
   it('writes the bundle and passes the proof', () => {
     const out = path.join(workdir, 'bundle');
     const run = rampart(['harden', 'netpol', EXAMPLE, '--out', out]);
-    expect(run.stderr).toContain(`wrote 2 files to ${out}`);
+    expect(run.stderr).toContain(`wrote 3 files to ${out}`);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^proof passed: all \d+ needed flows are allowed and nothing else between the 8 workloads in howso/);
     expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'networkpolicies-howso.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'bundle.yaml', 'networkpolicies-howso.yaml']);
 
     const text = readFileSync(path.join(out, 'networkpolicies-howso.yaml'), 'utf8');
     const parsed = parseAllDocuments(text);
@@ -59,13 +59,14 @@ describe('harden netpol command', () => {
     const other = path.join(workdir, 'other-namespace.yaml');
     writeFileSync(other, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: other}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}\n');
     expect(rampart(['harden', 'netpol', EXAMPLE, other, '--out', out]).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'networkpolicies-howso.yaml', 'networkpolicies-other.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'bundle.yaml', 'networkpolicies-howso.yaml', 'networkpolicies-other.yaml']);
     writeFileSync(path.join(out, 'notes.txt'), 'kept\n');
 
     const run = rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--force']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`removed ${path.join(out, 'networkpolicies-other.yaml')}`);
-    expect(readdirSync(out).sort()).toEqual(['README.md', 'networkpolicies-howso.yaml', 'notes.txt']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'bundle.yaml', 'networkpolicies-howso.yaml', 'notes.txt']);
+    expect(readFileSync(path.join(out, 'bundle.yaml'), 'utf8')).not.toContain('networkpolicies-other.yaml');
   });
 
   it('rejects invalid options', () => {

@@ -39,7 +39,7 @@ describe('harden tls proof', () => {
   for (const render of RENDERS) {
     it(`encrypts every flow of ${render}`, async () => {
       const { install, bundle } = await tlsBundle([path.join(RENDERED, render)], { namespace: 'howso' });
-      const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+      const proof = await proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
       expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}=${entry.verdict}`)).toEqual([]);
       expect(proof.findings.map((finding) => finding.checkId)).toEqual([]);
       expect(proof.passed).toBe(true);
@@ -48,7 +48,7 @@ describe('harden tls proof', () => {
 
   it('encrypts the rendered example', async () => {
     const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
-    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`)).toEqual([]);
     expect(proof.undecided).toEqual([]);
     expect(proof.passed).toBe(true);
@@ -61,14 +61,14 @@ describe('harden tls proof', () => {
     writeFileSync(file, JSON.stringify(platform.values));
     const rerendered = await loadInputs([EXAMPLE_CHART], { namespace: 'howso', valuesFiles: [file] });
     const others = bundle.overlays.filter((overlay) => overlay.chart !== 'howso-platform');
-    const proof = proveTransport(await hardenedInstall(rerendered, others, objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(rerendered, others, objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`)).toEqual([]);
     expect(proof.passed).toBe(true);
   });
 
   it('keeps the ingress flows of the rendered example', async () => {
     const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
-    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
     expect(proof.lost.map((entry) => flowEnds(entry.flow))).toEqual([]);
     expect(proof.flows.filter((entry) => entry.flow.source.type === 'ingress-controller').map((entry) => `${entry.flow.target.service}:${entry.flow.port}=${entry.verdict}`).sort()).toEqual([
       'platform-api-v3:8443=tls',
@@ -94,7 +94,7 @@ describe('harden tls proof', () => {
   it('fails when a flow of the install is missing', async () => {
     const { install, bundle } = await tlsBundle([EXAMPLE], { valuesFiles: [BASIC] });
     const withoutIngresses = { ...install, resources: install.resources.filter((resource) => resource.kind !== 'Ingress') };
-    const proof = proveTransport(await hardenedInstall(withoutIngresses, bundle.overlays, objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(withoutIngresses, bundle.overlays, objects(bundle)), install, NOW);
     expect(proof.lost.map((entry) => flowEnds(entry.flow)).sort()).toEqual([
       '{ingress-controller} -> howso/platform-api-v3[Deployment]',
       '{ingress-controller} -> howso/platform-pypi[Deployment]',
@@ -108,7 +108,7 @@ describe('harden tls proof', () => {
     const { install, bundle } = await tlsBundle([path.join(RENDERED, 'postgres.yaml')], { namespace: 'howso' });
     const overlay = bundle.overlays.find((entry) => entry.chart === 'postgres')!;
     delete overlay.values.primary;
-    const proof = proveTransport(await hardenedInstall(install, [overlay], objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(install, [overlay], objects(bundle)), install, NOW);
     expect(proof.unencrypted.map((entry) => entry.verdict)).toEqual(['tls-optional']);
     expect(proof.passed).toBe(false);
   });
@@ -126,14 +126,14 @@ describe('harden tls and client certificates', () => {
     const hardened = buildInventory(await hardenedInstall(install, bundle.overlays, objects(bundle)));
     const server = hardened.workloads.find((workload) => workload.name === 'platform-nats')!;
     expect(natsConfig(server, hardened)?.tls).toEqual({ cert_file: '/etc/nats-certs/nats/tls.crt', key_file: '/etc/nats-certs/nats/tls.key', verify: false });
-    expect(proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW).passed).toBe(true);
+    expect((await proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW)).passed).toBe(true);
   });
 
   it('proof fails when verify stays on', async () => {
     const { install, bundle } = await tlsBundle([NATS_TLS], { namespace: 'howso' });
     const overlay = bundle.overlays.find((entry) => entry.chart === 'nats')!;
     delete (overlay.values.config as { nats: { tls: Record<string, unknown> } }).nats.tls.merge;
-    const proof = proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
+    const proof = await proveTransport(await hardenedInstall(install, bundle.overlays, objects(bundle)), install, NOW);
     expect(proof.refused.map((entry) => `${entry.flow.target.service}:${entry.flow.port}`)).toEqual(['platform-nats:4222']);
     expect(proof.passed).toBe(false);
   });

@@ -107,3 +107,23 @@ describe('input reporting of netpol commands', () => {
     expect(notes).toEqual([`rampart: ${first}:1: Deployment shop/web is defined again in ${second}:3; the later one is used`]);
   });
 });
+
+describe('netpol notes on empty results', () => {
+  it('connlist notes input without workloads', () => {
+    const policies = path.join(folder, 'only-policy.yaml');
+    writeFileSync(policies, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: howso}\nspec: {podSelector: {}}\n');
+    const run = runCli(['netpol', 'connlist', policies], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('rampart: no workloads found in the input, so there are no connections to list\n');
+  });
+
+  it('flows notes input with only non-objects', () => {
+    const scalars = path.join(folder, 'scalars.yaml');
+    writeFileSync(scalars, '- one\n- two\n---\n42\n');
+    const run = runCli(['netpol', 'flows', scalars], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('rampart: no flows found: the input has no workloads\n');
+  });
+});

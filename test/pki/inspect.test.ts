@@ -255,6 +255,14 @@ describe('pki inspect on endpoints', () => {
     expect(run.stderr).toBe(`rampart: cannot inspect 127.0.0.1:${port}: connection refused\n`);
   });
 
+  it('rejects ports out of range', () => {
+    for (const target of ['127.0.0.1:99999', '127.0.0.1:0', '[::1]:70000']) {
+      const run = runCli(['pki', 'inspect', target]);
+      expect(run.code, target).toBe(2);
+      expect(run.stderr, target).toBe(`rampart: invalid port ${target.slice(target.lastIndexOf(':') + 1)} in ${target}: a TCP port is from 1 to 65535\n`);
+    }
+  });
+
   it('suggests brackets for IPv6 endpoints', () => {
     expect(bracketedForm('::1:18444')).toBe('[::1]:18444');
     expect(bracketedForm('fd00::1:443')).toBe('[fd00::1]:443');

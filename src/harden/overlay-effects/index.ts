@@ -1,16 +1,19 @@
 import { dump } from 'js-yaml';
 import { audit } from '../../audit.js';
-import { CATALOG } from '../../checks/index.js';
 import { INGRESS_CONTROLLER_MESSAGE } from '../../checks/transport/plaintext-flow.js';
 import type { Finding } from '../../checks/types.js';
 import type { Json } from '../../model/access.js';
 import { loadInputs, type LoadResult } from '../../load/index.js';
 import type { SourceTexts } from '../../load/sources.js';
 import type { Resource } from '../../model/resource.js';
+import { neededFlowsOf } from '../../model/cluster-flows.js';
+import type { Flow } from '../../model/flows.js';
 import { buildInventory } from '../../model/inventory.js';
 import { selectProfile } from '../../profiles/select.js';
 import { encryptionMap, type FlowEncryption } from '../../transport/encryption.js';
 import { flowEnds } from '../../transport/format.js';
+import { DEFAULT_INGRESS_CONTROLLER, type IngressControllerPeer } from '../netpol.js';
+import { deniedNeededFlows, type DeniedFlow } from '../verify.js';
 import { applyPlatformOverlay } from './howso-platform.js';
 import { applyMinioOverlay } from './minio.js';
 import { applyNatsOverlay } from './nats.js';
@@ -130,23 +133,33 @@ export interface TransportProof {
    */
   refused: FlowEncryption[];
   /**
-   * Findings of the NetworkPolicy checks that name a needed flow as blocked on the hardened
-   * install but not on the install alone: a mesh proxy port (4143) that the install's policies
-   * do not admit. Filled only when the proof is asked to look (`harden mesh`).
+   * Needed flows of the hardened install that the install's NetworkPolicies deny, while they
+   * allowed the install's own flows between the same ends, so the bundle is to blame. The needed
+   * flows include DNS, the Linkerd control plane and scraper, Services not in the input and the
+   * ingress controller. A meshed client reaches the server's proxy on 4143, and podTLS moves a
+   * flow to 8443, which policies written for the install do not admit.
    */
-  blocked: Finding[];
+  blocked: DeniedFlow[];
+  /** Needed flows of the hardened install that the install's policies already denied before the bundle. */
+  alreadyBlocked: DeniedFlow[];
+  /** Needed flows of the hardened install checked against its NetworkPolicies. */
+  policyChecked: number;
 }
 
-/** NetworkPolicy checks whose findings mean a needed flow would be dropped. */
-export const BLOCKING_NETPOL_CHECKS = ['netpol/needed-flow-blocked', 'netpol/linkerd-proxy-port'];
+export interface TransportProofOptions {
+  /** Location of the ingress controller, for the stand-in that plays it in the NetworkPolicy check. */
+  ingressController?: IngressControllerPeer;
+}
 
 /**
  * Proves a hardening bundle: every flow of the hardened install is mesh mTLS or TLS, and the
  * transport checks find nothing. A flow from the ingress controller counts only when its verdict
  * is already encrypted, because the controller itself is not in the input. The proof also fails
- * when a flow of the install (before the bundle) is missing from the hardened install.
+ * when a flow of the install (before the bundle) is missing from the hardened install, and when
+ * the install's NetworkPolicies deny a needed flow of the hardened install that they allowed
+ * before.
  */
-export function proveTransport(hardened: LoadResult, install: LoadResult, now: Date, options: { netpol?: boolean } = {}): TransportProof {
+export async function proveTransport(hardened: LoadResult, install: LoadResult, now: Date, options: TransportProofOptions = {}): Promise<TransportProof> {
   const result = audit(hardened, { now, checkOptions: { allowedRegistries: [] } });
   const flows = applicationFlows(encryptionMap(result.inventory, result.profile?.name === 'howso-platform'));
   const encrypted = (entry: FlowEncryption) => entry.verdict === 'mesh-mtls' || entry.verdict === 'tls';
@@ -155,20 +168,63 @@ export function proveTransport(hardened: LoadResult, install: LoadResult, now: D
   // A flow from the ingress controller to a meshed server is listed as undecided, not failed.
   const findings = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed && !(finding.checkId === 'transport/plaintext-flow' && finding.messageId === INGRESS_CONTROLLER_MESSAGE));
   const inventory = buildInventory(install);
-  const original = applicationFlows(encryptionMap(inventory, selectProfile(inventory, 'auto')?.name === 'howso-platform'));
+  const installIsPlatform = selectProfile(inventory, 'auto')?.name === 'howso-platform';
+  const original = applicationFlows(encryptionMap(inventory, installIsPlatform));
   const lost = lostFlows(original, flows);
   const refused = flows.filter((entry) => entry.verdict === 'tls' && (entry.refused !== undefined || (entry.tls?.verifiesClients === true && entry.flow.source.type !== 'workload')));
-  const blocked = options.netpol ? newlyBlocked(result.findings, install, now) : [];
+  const controller = options.ingressController ?? DEFAULT_INGRESS_CONTROLLER;
+  const after = await deniedNeededFlows(hardened, neededFlowsOf(result.inventory, result.profile?.name === 'howso-platform'), controller);
+  const before = await deniedNeededFlows(install, neededFlowsOf(inventory, installIsPlatform), controller);
+  const { blocked, alreadyBlocked } = splitBlocked(after.denied, before.denied, neededFlowsOf(inventory, installIsPlatform));
   const passed = unencrypted.length === 0 && findings.length === 0 && lost.length === 0 && refused.length === 0 && blocked.length === 0;
-  return { passed, flows, unencrypted, undecided, findings, lost, refused, blocked, before: original.length };
+  return { passed, flows, unencrypted, undecided, findings, lost, refused, blocked, alreadyBlocked, policyChecked: after.checked, before: original.length };
 }
 
-/** Returns the blocking NetworkPolicy findings of the hardened install that the install alone does not have, compared by check and message. */
-function newlyBlocked(hardenedFindings: readonly Finding[], install: LoadResult, now: Date): Finding[] {
-  const blocking = (finding: Finding) => BLOCKING_NETPOL_CHECKS.includes(finding.checkId) && !finding.suppressed;
-  const checks = CATALOG.filter((check) => BLOCKING_NETPOL_CHECKS.includes(check.id));
-  const before = new Set(audit(install, { now, checks, checkOptions: { allowedRegistries: [] } }).findings.filter(blocking).map((finding) => `${finding.checkId}\u0000${finding.message}`));
-  return hardenedFindings.filter((finding) => blocking(finding) && !before.has(`${finding.checkId}\u0000${finding.message}`));
+/**
+ * Splits the flows that the hardened install's policies deny into those the bundle blocks and
+ * those already blocked. A denied flow was already blocked when the install had the same flow
+ * (ends, protocol and port) and its policies denied it. A flow the bundle moved to another port
+ * or added was already blocked when the install's policies denied every flow between its ends.
+ */
+function splitBlocked(after: readonly DeniedFlow[], before: readonly DeniedFlow[], installFlows: readonly Flow[]): { blocked: DeniedFlow[]; alreadyBlocked: DeniedFlow[] } {
+  const deniedBefore = new Set(before.map((entry) => portKey(entry.flow)));
+  const installPorts = new Set(installFlows.map(portKey));
+  const endsBefore = new Map<string, boolean>();
+  for (const flow of installFlows) {
+    const allowed = !deniedBefore.has(portKey(flow));
+    endsBefore.set(endsKey(flow), (endsBefore.get(endsKey(flow)) ?? false) || allowed);
+  }
+  const blocked: DeniedFlow[] = [];
+  const alreadyBlocked: DeniedFlow[] = [];
+  for (const entry of after) {
+    const key = portKey(entry.flow);
+    const already = installPorts.has(key) ? deniedBefore.has(key) : endsBefore.get(endsKey(entry.flow)) === false;
+    (already ? alreadyBlocked : blocked).push(entry);
+  }
+  return { blocked, alreadyBlocked };
+}
+
+/** Returns a key for the two ends of a flow without the port: the destination workload, pods or Service. */
+function endsKey(flow: Flow): string {
+  return `${sourceKey(flow)}\u0000${destinationKey(flow)}`;
+}
+
+function sourceKey(flow: Flow): string {
+  const source = flow.source;
+  if (source.type === 'workload') return `${source.workload.namespace}/${source.workload.kind}/${source.workload.name}`;
+  if (source.type === 'pods') return `pods ${source.pods.namespace}/${source.pods.name}`;
+  if (source.type === 'clients') return `clients ${source.namespace}`;
+  return source.type;
+}
+
+function destinationKey(flow: Flow): string {
+  if (flow.destination) return `${flow.destination.namespace}/${flow.destination.kind}/${flow.destination.name}`;
+  if (flow.destinationPods) return `pods ${flow.destinationPods.namespace}/${flow.destinationPods.name}`;
+  return `service ${flow.target.namespace}/${flow.target.service}`;
+}
+
+function portKey(flow: Flow): string {
+  return `${endsKey(flow)}\u0000${flow.protocol}/${flow.port}`;
 }
 
 function applicationFlows(map: readonly FlowEncryption[]): FlowEncryption[] {

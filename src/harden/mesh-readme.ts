@@ -1,5 +1,6 @@
 import { overlayFileName } from './overlay-effects/index.js';
 import type { MeshBundle } from './mesh.js';
+import { finishReadme } from './readme.js';
 
 export const NAMESPACES_FILE = 'namespaces.yaml';
 
@@ -46,10 +47,5 @@ export function meshReadme(bundle: MeshBundle, folder: string): string {
     '',
   );
 
-  if (bundle.problems.length > 0) {
-    lines.push('## Notes', '');
-    for (const problem of bundle.problems) lines.push(`- ${problem}`);
-    lines.push('');
-  }
-  return lines.join('\n').trimEnd() + '\n';
+  return finishReadme(lines, bundle.problems);
 }

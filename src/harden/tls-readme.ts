@@ -1,5 +1,6 @@
 import { overlayFileName } from './overlay-effects/index.js';
 import type { TlsBundle } from './tls.js';
+import { finishReadme } from './readme.js';
 
 export const ISSUERS_FILE = 'issuers.yaml';
 export const CERTIFICATES_FILE = 'certificates.yaml';
@@ -57,10 +58,5 @@ export function tlsReadme(bundle: TlsBundle, folder: string): string {
     '',
   );
 
-  if (bundle.problems.length > 0) {
-    lines.push('## Notes', '');
-    for (const problem of bundle.problems) lines.push(`- ${problem}`);
-    lines.push('');
-  }
-  return lines.join('\n').trimEnd() + '\n';
+  return finishReadme(lines, bundle.problems);
 }

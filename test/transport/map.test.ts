@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptionMap, type FlowEncryption } from '../../src/transport/encryption.js';
 import { auditFiles, CORPUS, ROOT } from '../support/audit.js';
+import { bitnamiPostgresWithTls } from '../support/manifests.js';
 
 const example = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
 const basicValues = path.join(ROOT, 'examples', 'values', 'basic.yaml');
@@ -201,41 +202,6 @@ describe('mesh membership', () => {
   });
 });
 
-/** Builds a Bitnami PostgreSQL StatefulSet with TLS on and the given pg_hba.conf. */
-function postgres(hba: string): string {
-  return `apiVersion: v1
-kind: Service
-metadata: {name: platform-postgres-postgresql, namespace: howso}
-spec:
-  selector: {app.kubernetes.io/name: postgresql}
-  ports: [{name: tcp-postgresql, port: 5432, targetPort: tcp-postgresql}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: platform-postgres-postgresql, namespace: howso}
-spec:
-  selector: {matchLabels: {app.kubernetes.io/name: postgresql}}
-  template:
-    metadata: {labels: {app.kubernetes.io/name: postgresql}}
-    spec:
-      containers:
-      - name: postgresql
-        image: docker.io/bitnami/postgresql:17.6.0
-        ports: [{name: tcp-postgresql, containerPort: 5432}]
-        env: [{name: POSTGRESQL_ENABLE_TLS, value: "yes"}]
-        volumeMounts: [{name: hba, mountPath: /bitnami/postgresql/conf}]
-      volumes: [{name: hba, configMap: {name: pg-hba}}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: pg-hba, namespace: howso}
-data:
-  pg_hba.conf: |
-${hba.split('\n').map((line) => `    ${line}`).join('\n')}
----
-`;
-}
-
 /** Builds a PostgreSQL client with the given libpq env and a CA Secret mounted at /etc/pg-ca. */
 function postgresClient(env: Record<string, string>): string {
   const entries = Object.entries(env).map(([name, value]) => `        - {name: ${name}, value: "${value}"}`).join('\n');
@@ -264,7 +230,7 @@ describe('server TLS and client verification', () => {
   const HOST = 'hostssl all all 0.0.0.0/0 scram-sha-256\nhost all all 0.0.0.0/0 scram-sha-256';
 
   it('PostgreSQL hostssl only, sslmode require: TLS, not verified', async () => {
-    const map = await mapOf(postgres(HOSTSSL) + postgresClient({ PGSSLMODE: 'require' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClient({ PGSSLMODE: 'require' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.serverVerified).toBe(false);
@@ -272,7 +238,7 @@ describe('server TLS and client verification', () => {
   });
 
   it('PostgreSQL verify-full names the CA Secret', async () => {
-    const map = await mapOf(postgres(HOSTSSL) + postgresClient({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/pg-ca/ca.crt' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClient({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/pg-ca/ca.crt' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.serverVerified).toBe(true);
@@ -280,12 +246,12 @@ describe('server TLS and client verification', () => {
   });
 
   it('PostgreSQL host lines with a prefer client: TLS optional', async () => {
-    const map = await mapOf(postgres(HOST) + postgresClient({ PGSSLMODE: 'prefer' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClient({ PGSSLMODE: 'prefer' }));
     expect(flowOf(map, 'api', 'platform-postgres-postgresql', 5432).verdict).toBe('tls-optional');
   });
 
   it('PostgreSQL host lines with a require client: TLS', async () => {
-    const map = await mapOf(postgres(HOST) + postgresClient({ PGSSLMODE: 'require' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClient({ PGSSLMODE: 'require' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.evidence.join('\n')).toContain('does not fall back to plaintext');

@@ -4,40 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptionMap, type FlowEncryption } from '../../src/transport/encryption.js';
 import { auditFiles } from '../support/audit.js';
+import { bitnamiPostgresWithTls } from '../support/manifests.js';
 
 /** A Bitnami PostgreSQL server in the input with TLS on; pg_hba.conf admits plaintext too, so the client's sslmode decides. */
-const SERVER = `apiVersion: v1
-kind: Service
-metadata: {name: platform-postgres-postgresql, namespace: howso}
-spec:
-  selector: {app.kubernetes.io/name: postgresql}
-  ports: [{name: tcp-postgresql, port: 5432, targetPort: tcp-postgresql}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: platform-postgres-postgresql, namespace: howso}
-spec:
-  selector: {matchLabels: {app.kubernetes.io/name: postgresql}}
-  template:
-    metadata: {labels: {app.kubernetes.io/name: postgresql}}
-    spec:
-      containers:
-      - name: postgresql
-        image: docker.io/bitnami/postgresql:17.6.0
-        ports: [{name: tcp-postgresql, containerPort: 5432}]
-        env: [{name: POSTGRESQL_ENABLE_TLS, value: "yes"}]
-        volumeMounts: [{name: hba, mountPath: /bitnami/postgresql/conf}]
-      volumes: [{name: hba, configMap: {name: pg-hba}}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: pg-hba, namespace: howso}
-data:
-  pg_hba.conf: |
-    hostssl all all 0.0.0.0/0 scram-sha-256
-    host all all 0.0.0.0/0 scram-sha-256
----
-`;
+const SERVER = bitnamiPostgresWithTls('hostssl all all 0.0.0.0/0 scram-sha-256\nhost all all 0.0.0.0/0 scram-sha-256');
 
 /** A client whose DATABASE_URL is `url`, with a CA Secret mounted at /etc/pg-ca and the extra env entries `env`. */
 function client(url: string, env: Record<string, string> = {}): string {

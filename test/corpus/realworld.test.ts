@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ function linkerdNamespace(): string {
   return file;
 }
 
-describe.skipIf(!existsSync(realworld))('realworld corpus', () => {
+describe('realworld corpus', () => {
   it('nats.yaml in a Linkerd namespace misses opaque port 4222', async () => {
     const result = await auditFiles([linkerdNamespace(), rendered('nats.yaml')], { namespace: 'howso' });
     const opaque = result.findings.filter((finding) => finding.checkId === 'transport/nats-opaque-ports');

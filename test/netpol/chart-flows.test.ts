@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INGRESS_CONTROLLER, renderPolicies, synthesizeNetpol } from '../../src/harden/netpol.js';
@@ -23,7 +23,7 @@ function scaledRedis(): string {
   return readFileSync(path.join(RENDERED, 'redis.yaml'), 'utf8').replace(/^ {2}replicas: 0$/m, '  replicas: 2');
 }
 
-describe.skipIf(!existsSync(RENDERED))('flows inside chart releases', () => {
+describe('flows inside chart releases', () => {
   it('nats-box reaches its NATS server', async () => {
     const inventory = await inventoryOf(readFileSync(path.join(RENDERED, 'nats.yaml'), 'utf8'), 'howso');
     const flows = neededFlowsOf(inventory).filter((flow) => flow.source.type === 'workload' && flow.source.workload.name === 'platform-nats-box' && flow.purpose === undefined);

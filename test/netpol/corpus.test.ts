@@ -9,9 +9,13 @@ import { CORPUS } from '../support/audit.js';
 import { canonicalConnlist } from './normalise.js';
 
 const NETPOL_CORPUS = path.join(CORPUS, 'netpol');
-const cases = existsSync(NETPOL_CORPUS) ? readdirSync(NETPOL_CORPUS).filter((name) => existsSync(path.join(NETPOL_CORPUS, name, 'expected-connlist.txt'))) : [];
+const cases = readdirSync(NETPOL_CORPUS).filter((name) => existsSync(path.join(NETPOL_CORPUS, name, 'expected-connlist.txt')));
 
-describe.skipIf(cases.length === 0)(cases.length === 0 ? `netpol corpus skipped: ${NETPOL_CORPUS} is absent` : 'netpol corpus', () => {
+describe('netpol corpus', () => {
+  it('has cases to compare', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
   it.each(cases)('%s matches np-guard', async (name) => {
     const folder = path.join(NETPOL_CORPUS, name);
     const load = await loadInputs([path.join(folder, 'input')]);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explain } from '../../src/netpol/explain.js';
@@ -6,9 +6,8 @@ import { CORPUS } from '../support/audit.js';
 import { deployment, documents, inventoryOf } from './support.js';
 
 const MANIFESTS = path.join(CORPUS, 'realworld', 'manifests');
-const present = existsSync(path.join(MANIFESTS, 'linkerd-network-policy-default-deny.yaml'));
 
-describe.skipIf(!present)(present ? 'Linkerd guide policies' : `Linkerd guide policies skipped: ${MANIFESTS} is absent`, () => {
+describe('Linkerd guide policies', () => {
   it('deny-all-ingress admits every pod of its namespace', async () => {
     const policyText = readFileSync(path.join(MANIFESTS, 'linkerd-network-policy-default-deny.yaml'), 'utf8');
     const inventory = await inventoryOf(

@@ -53,7 +53,7 @@ export function registerHardenMesh(harden: Command, setExitCode: (code: number) 
       const written = await readBundle(flags.out);
       const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
       const proof = await proveTransport(hardened, install, new Date(), { ingressController });
-      process.stdout.write(formatTransportProof(proof).join('\n') + '\n');
+      process.stdout.write(formatTransportProof(proof, `the install with --bundle ${flags.out}`).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
 }

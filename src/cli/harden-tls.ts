@@ -69,7 +69,7 @@ export function registerHardenTls(harden: Command, setExitCode: (code: number) =
       const written = await readBundle(flags.out);
       const { load: hardened } = await applyBundles(inputs, loadOptions(flags), install, [written]);
       const proof = await proveTransport(hardened, install, new Date(), { ingressController });
-      process.stdout.write(formatTransportProof(proof, 'the install as this bundle leaves it (the charts rendered with its values files)').join('\n') + '\n');
+      process.stdout.write(formatTransportProof(proof, `the install with --bundle ${flags.out}`).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
 }

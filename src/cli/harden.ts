@@ -10,10 +10,12 @@ import { registerHardenTls } from './harden-tls.js';
 import { buildInventory } from '../model/inventory.js';
 import { refOf } from '../model/resource.js';
 import { EXIT, note, UsageError } from './io.js';
+import { escapeControl } from '../report/escape.js';
 import { addIngressControllerOptions, ingressControllerFrom, type IngressControllerFlags } from './ingress-controller.js';
-import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+import { addBundleOption, addInputOptions, loadWithBundles, reportInputProblems, type InputFlags } from './options.js';
 
 interface HardenNetpolFlags extends InputFlags, IngressControllerFlags {
+  bundle: string[];
   out: string;
   force?: boolean;
   verify: boolean;
@@ -30,11 +32,13 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
   const harden = program.command('harden').description('write manifests that fix findings');
 
   addIngressControllerOptions(
-    addInputOptions(
-      harden
-        .command('netpol')
-        .description('write a default deny and one allow policy per workload and direction for the flows the install needs, then prove them with the connectivity engine')
-        .argument('<input...>', INPUT_ARGUMENT),
+    addBundleOption(
+      addInputOptions(
+        harden
+          .command('netpol')
+          .description('write a default deny and one allow policy per workload and direction for the flows the install needs, then prove them with the connectivity engine')
+          .argument('<input...>', INPUT_ARGUMENT),
+      ),
     )
       .requiredOption('--out <folder>', 'folder for the policy files and README.md (created if missing)')
       .option('--force', 'overwrite files of an earlier bundle in --out'),
@@ -45,7 +49,8 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       const ingressController: IngressControllerPeer = ingressControllerFrom(flags);
       assertFolderWritable(flags.out);
 
-      const install = await loadWithFlags(inputs, flags);
+      // With --bundle, the policies and their proof are for the install as those bundles leave it.
+      const install = await loadWithBundles(inputs, flags);
       reportInputProblems(install, true);
       const bundle = synthesizeNetpol(buildInventory(install), { ingressController, replaceExisting: Boolean(flags.replaceExisting) });
       if (bundle.namespaces.length === 0) throw new UsageError(`no workloads found in ${inputs.join(', ')}, so there is nothing to write policies for`);
@@ -63,7 +68,7 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       if (!flags.verify) return;
       const proof = await proveBundle(install, bundle, ingressController);
       const lines = [formatVerdict(proof), ...formatProofDetails(proof).map((line) => `  ${line}`)];
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(lines.map(escapeControl).join('\n') + '\n');
       setExitCode(proof.passed ? EXIT.ok : EXIT.findings);
     });
 

@@ -11,9 +11,10 @@ import { neededFlowsOf } from '../model/cluster-flows.js';
 import { apiServerReferencesOf, describeWorkload } from '../model/flows.js';
 import { addIngressControllerOptions, optionalIngressController, type IngressControllerFlags } from './ingress-controller.js';
 import { assertOutputWritable, EXIT, note, UsageError, writeResult } from './io.js';
-import { addInputOptions, loadWithFlags, reportInputProblems, type InputFlags } from './options.js';
+import { addBundleOption, addInputOptions, loadWithBundles, reportInputProblems, type InputFlags } from './options.js';
 
 interface OutputFlags extends InputFlags {
+  bundle: string[];
   output?: string;
   force?: boolean;
 }
@@ -29,7 +30,7 @@ const INPUT_ARGUMENT = 'manifest file, folder, "-" for standard input, chart fol
 export function registerNetpol(program: Command, setExitCode: (code: number) => void): void {
   const netpol = program.command('netpol').description('NetworkPolicy connectivity: list allowed connections, or explain one');
 
-  addIngressControllerOptions(addInputOptions(netpol.command('connlist').description('list every connection the NetworkPolicies allow between workloads, outside addresses and the ingress controller').argument('<input...>', INPUT_ARGUMENT)), INGRESS_NOTE)
+  addIngressControllerOptions(addBundleOption(addInputOptions(netpol.command('connlist').description('list every connection the NetworkPolicies allow between workloads, outside addresses and the ingress controller').argument('<input...>', INPUT_ARGUMENT))), INGRESS_NOTE)
     .option('--format <format>', `output format: ${CONNLIST_FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the list to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
@@ -37,7 +38,7 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       if (!(CONNLIST_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${CONNLIST_FORMATS.join(', ')}`);
       const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const load = await loadWithFlags(inputs, flags);
+      const load = await loadWithBundles(inputs, flags);
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
       const connections = connlist(inventory, MAX_CONNECTIONS, ingressController);
@@ -47,14 +48,14 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
     });
 
   addIngressControllerOptions(
-    addInputOptions(
+    addBundleOption(addInputOptions(
       netpol
         .command('explain')
         .description(
           'say whether one connection is allowed (exit 0) or denied (exit 1), and which policies and rules decide it in each direction; without a port, every container port the destination declares is checked, and the answer is allowed only when each of them is (when it declares none, when any port is)',
         )
         .argument('<input...>', INPUT_ARGUMENT),
-    ),
+    )),
     INGRESS_NOTE,
   )
     .requiredOption('--from <source>', 'source: namespace/name, namespace/name[Kind], an IP address, or {ingress-controller}')
@@ -68,7 +69,7 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       const { destination, port, portName } = splitDestination(flags.to);
       const ingressController = optionalIngressController(flags);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const load = await loadWithFlags(inputs, flags);
+      const load = await loadWithBundles(inputs, flags);
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
       let explanation: Explanation;
@@ -83,14 +84,14 @@ export function registerNetpol(program: Command, setExitCode: (code: number) => 
       setExitCode(explanation.allowed ? EXIT.ok : EXIT.findings);
     });
 
-  addInputOptions(netpol.command('flows').description('list the connections the install needs (application, DNS and mesh), each with the evidence it was inferred from').argument('<input...>', INPUT_ARGUMENT))
+  addBundleOption(addInputOptions(netpol.command('flows').description('list the connections the install needs (application, DNS and mesh), each with the evidence it was inferred from').argument('<input...>', INPUT_ARGUMENT)))
     .option('--format <format>', `output format: ${FLOW_FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the list to a file instead of standard output')
     .option('--force', 'overwrite the --output file if it exists')
     .action(async (inputs: string[], flags: OutputFlags & { format: string }) => {
       if (!(FLOW_FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown format "${flags.format}"; use one of ${FLOW_FORMATS.join(', ')}`);
       assertOutputWritable(flags.output, Boolean(flags.force));
-      const load = await loadWithFlags(inputs, flags);
+      const load = await loadWithBundles(inputs, flags);
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
       const flows = neededFlowsOf(inventory);

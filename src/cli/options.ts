@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { load as parseYaml } from 'js-yaml';
 import type { Check } from '../checks/types.js';
-import { applyBundles, deleteObjects, describeApplied, describeDeletions, inputBundleDeletions, readBundle } from '../harden/bundle.js';
+import { applyBundles, BUNDLE_FILE, deleteObjects, describeApplied, describeDeletions, inputBundleDeletions, isChartInput, readBundle } from '../harden/bundle.js';
 import { loadInputs, type LoadOptions, type LoadResult } from '../load/index.js';
 import { InputError } from '../load/problems.js';
 import { describeRef, identityOf, type Resource } from '../model/resource.js';
@@ -80,8 +83,15 @@ export function addBundleOption(command: Command): Command {
 /**
  * Loads the inputs and, for each `--bundle` folder, builds the install as the bundles leave it,
  * with the code the proofs of `harden mesh|tls` use. One note on stderr names what was applied and deleted.
+ * An input folder with values overlays gets a note that they are read as plain values documents
+ * only, since the install as the bundle leaves it needs `--bundle`.
  */
 export async function loadWithBundles(inputs: string[], flags: InputFlags & { bundle: string[] }): Promise<LoadResult> {
+  const bundleFolders = new Set(flags.bundle.map((folder) => path.resolve(folder)));
+  const unapplied = inputBundleOverlayFolders(inputs).filter((folder) => !bundleFolders.has(path.resolve(folder)));
+  if (unapplied.length > 0) {
+    note(`bundle ${unapplied.join(', ')} is an input, so its values overlays are not applied; give it as --bundle ${unapplied.length === 1 ? unapplied[0] : 'FOLDER'} instead to read the install as it leaves it`);
+  }
   const install = await loadWithFlags(inputs, flags);
   if (flags.bundle.length === 0) return install;
   const bundles = [];
@@ -89,6 +99,24 @@ export async function loadWithBundles(inputs: string[], flags: InputFlags & { bu
   const { load, applied, deletions } = await applyBundles(inputs, loadOptions(flags), install, bundles);
   note(describeApplied(bundles, applied, deletions));
   return load;
+}
+
+/** Returns the input folders whose `bundle.yaml`, written by rampart (`harden mesh|tls`), lists values overlays. */
+function inputBundleOverlayFolders(inputs: readonly string[]): string[] {
+  return inputs.filter((input) => {
+    if (input === '-' || isChartInput(input) || !existsSync(input) || !statSync(input).isDirectory()) return false;
+    const manifestPath = path.join(input, BUNDLE_FILE);
+    if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) return false;
+    try {
+      const data: unknown = parseYaml(readFileSync(manifestPath, 'utf8'));
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+      const { generator, overlays } = data as Record<string, unknown>;
+      return typeof generator === 'string' && generator.startsWith('rampart ') && Array.isArray(overlays) && overlays.length > 0;
+    } catch {
+      // An unreadable bundle.yaml is reported where the bundle is read.
+      return false;
+    }
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { neededFlowsOf } from '../model/cluster-flows.js';
 import { buildInventory } from '../model/inventory.js';
 import { PROFILE_NAMES, selectProfile, type ProfileRequest } from '../profiles/select.js';
 import { encryptionMap } from '../transport/encryption.js';
@@ -13,6 +14,9 @@ interface MapFlags extends InputFlags {
   force?: boolean;
   profile: string;
 }
+
+const OUTSIDE_ONLY =
+  'the input names only Services that it does not contain, and the map includes flows to such Services only for the datastores of the howso-platform profile; "rampart netpol flows" lists every flow';
 
 /**
  * `rampart transport map`: every flow the install needs with how it is encrypted. Exits 0 when
@@ -43,10 +47,15 @@ export function registerTransport(program: Command, setExitCode: (code: number) 
       reportInputProblems(load, true);
       const inventory = buildInventory(load);
       const profile = selectProfile(inventory, flags.profile as ProfileRequest);
-      const map = encryptionMap(inventory, profile?.name === 'howso-platform');
-      if (map.length === 0) note('no flows found in the input');
+      const platform = profile?.name === 'howso-platform';
+      const map = encryptionMap(inventory, platform);
+      // Flows to Services that the input names but does not contain are mapped only for the platform's datastores.
+      const outsideOnly = map.length === 0 && !platform && neededFlowsOf(inventory).some((flow) => flow.purpose !== 'dns' && !flow.destination && !flow.destinationPods);
+      if (outsideOnly && flags.format !== 'text') note(`no flows mapped: ${OUTSIDE_ONLY}`);
+      else if (map.length === 0 && !outsideOnly) note('no flows found in the input');
 
-      writeResult(flags.output, formatMap(map, flags.format as MapFormat), Boolean(flags.force));
+      const output = outsideOnly && flags.format === 'text' ? `No flows found: ${OUTSIDE_ONLY}.\n` : formatMap(map, flags.format as MapFormat);
+      writeResult(flags.output, output, Boolean(flags.force));
       setExitCode(hasUnencryptedFlow(map) ? EXIT.findings : EXIT.ok);
     });
 

@@ -43,7 +43,7 @@ export function meshReadme(bundle: MeshBundle, folder: string): string {
   lines.push('The ingress controller must be meshed too for traffic from it to be encrypted; rampart cannot see it in the input.', '');
   lines.push('## NetworkPolicies', '');
   lines.push(
-    `NetworkPolicies must be regenerated after meshing: a meshed client connects to the server's proxy${bundle.mesh === 'linkerd' ? ' on port 4143' : ''}, which policies written for the unmeshed install do not admit. Run \`rampart harden netpol\` again on the install plus this folder (with \`--replace-existing\` when the charts' own policies drop the flows) and apply its policies before the restarts. \`rampart audit INPUT… --bundle ${folder}\` shows the flows they would block.`,
+    `NetworkPolicies must be regenerated after meshing: a meshed client connects to the server's proxy${bundle.mesh === 'linkerd' ? ' on port 4143' : ''}, which policies written for the unmeshed install do not admit. Run \`rampart harden netpol INPUT… --bundle ${folder}\` again (with \`--replace-existing\` when the charts' own policies drop the flows) and apply its policies before the restarts. \`rampart audit INPUT… --bundle ${folder}\` shows the flows they would block.`,
     '',
   );
 

@@ -1,5 +1,6 @@
 import { describeDestination, describeSource } from '../model/flows.js';
 import { describeRef, refOf } from '../model/resource.js';
+import { escapeControl } from '../report/escape.js';
 import type { IngressControllerPeer, NetpolBundle } from './netpol.js';
 
 /** Returns the file name of a namespace's policies inside the bundle folder. */
@@ -27,6 +28,13 @@ export function bundleReadme(bundle: NetpolBundle, folder: string, ingressContro
     lines.push('## Workloads that call the Kubernetes API', '');
     lines.push("These workloads name the API server's Service (`kubernetes.default.svc`). Its endpoints are the API server's addresses, not pods, so the bundle does not allow these calls and the proof does not check them. Add an egress rule with an `ipBlock` for your API server's address and port (often 443 or 6443) to each:", '');
     for (const client of bundle.apiServerClients) lines.push(`- ${client.workload}: ${client.evidence.join('; ')}`);
+    lines.push('');
+  }
+
+  if (bundle.hostNetwork.length > 0) {
+    lines.push('## Flows with a host-network end', '');
+    lines.push("A pod with `hostNetwork: true` shares its node's network: NetworkPolicies do not select it, so no policy isolates it, and its connections carry the node's address, so no pod or namespace selector matches them. The bundle writes no rule for these flows and the proof does not check them. For each one whose server is not on the host network, add a NetworkPolicy ingress rule for the server's pods with an `ipBlock` for your nodes' addresses (the node CIDR) on the flow's port. A server on the host network needs no rule, because no policy restricts it:", '');
+    for (const flow of bundle.hostNetwork) lines.push(`- ${describeSource(flow.source)} -> ${describeDestination(flow)}: ${flow.reasons.join('; ')}`);
     lines.push('');
   }
 
@@ -83,5 +91,6 @@ export function bundleReadme(bundle: NetpolBundle, folder: string, ingressContro
     for (const problem of bundle.problems) lines.push(`- ${problem}`);
     lines.push('');
   }
-  return lines.join('\n').trimEnd() + '\n';
+  // Names and evidence come from the input, so control characters are shown escaped.
+  return lines.map(escapeControl).join('\n').trimEnd() + '\n';
 }

@@ -5,6 +5,7 @@ import { apiServerReferencesOf, describeDestination, describeSource, describeWor
 import type { Inventory } from '../model/inventory.js';
 import type { Resource } from '../model/resource.js';
 import { shownAs, type Workload } from '../model/workloads.js';
+import { escapeControl } from '../report/escape.js';
 import { stableSelector } from './stable-labels.js';
 
 /** Namespace and pod labels of the cluster's ingress controller, as the generated ingress rules select it. */
@@ -97,6 +98,22 @@ export interface NetpolBundle {
    * the input does not contain.
    */
   apiServerClients: { workload: string; evidence: string[] }[];
+  /**
+   * Flows, other than DNS, whose client or server runs on the host network. No pod selector
+   * matches their traffic, so the bundle writes no rule for them and the server needs an ipBlock.
+   */
+  hostNetwork: Flow[];
+}
+
+/** True when the workload's pods share the node's network namespace (`hostNetwork: true`). */
+export function isHostNetwork(workload: Workload): boolean {
+  return workload.podSpec.hostNetwork === true;
+}
+
+/** True for a flow whose client or server workload runs on the host network. */
+export function hasHostNetworkEnd(flow: Flow): boolean {
+  if (flow.source.type === 'workload' && isHostNetwork(flow.source.workload)) return true;
+  return flow.destination !== undefined && isHostNetwork(flow.destination);
 }
 
 /** Returns the label a client outside the input needs for a server's policy to admit it: `client-of.rampart.dev/<service>: "true"`. */
@@ -138,6 +155,7 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
   const egressRules = new Map<SelectorGroup, Map<string, RuleDraft>>();
   const unpaired: Flow[] = [];
   const coarse: Flow[] = [];
+  const hostNetwork: Flow[] = [];
   const clientLabels = new Map<string, NetpolBundle['clientLabels'][number]>();
   // Servers and clients not in the input whose namespace the bundle hardens: the default deny
   // would block them, so each gets a policy that selects its pods by a label the user adds.
@@ -161,6 +179,11 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
   for (const flow of flows) {
     // The namespace-wide allow-dns policy serves DNS.
     if (flow.purpose === 'dns') continue;
+    // A pod selector never matches host-network traffic, so a rule for it would admit nothing.
+    if (hasHostNetworkEnd(flow)) {
+      hostNetwork.push(flow);
+      continue;
+    }
     const comment = `${describeSource(flow.source)} -> ${describeDestination(flow)}: ${flow.reasons.join('; ')}`;
     const port: PortObject = { protocol: flow.protocol, port: flow.port };
     let destinationGroup: SelectorGroup | undefined;
@@ -202,7 +225,7 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
 
   const existingPolicies = inventory.ofKind('NetworkPolicy', 'networking.k8s.io').filter((policy) => namespaces.includes(policy.namespace ?? 'default'));
   const serverLabels = [...outsideGroups.values()].flatMap((group) => (group.outside?.role === 'server' ? [{ service: group.outside.service, namespace: group.namespace, label: serverLabel(group.outside.service) }] : []));
-  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()], serverLabels, coarse, hardensIngressController: controllerGroup !== undefined, apiServerClients: apiServerClients(inventory, namespaces) };
+  return { namespaces: bundle, flows, groups, unpaired, existingPolicies, replacesExisting: Boolean(options.replaceExisting), problems, clientLabels: [...clientLabels.values()], serverLabels, coarse, hardensIngressController: controllerGroup !== undefined, apiServerClients: apiServerClients(inventory, namespaces), hostNetwork };
 }
 
 /** Lists the workloads of the hardened namespaces that name the API server, each once with every place it is named. */
@@ -417,13 +440,14 @@ export function renderPolicies(policies: readonly GeneratedPolicy[]): string {
   return policies
     .map((policy) => {
       const document = new Document(policy.manifest);
-      document.commentBefore = ` ${policy.description}`;
+      // Comments carry names from the input, so control characters are escaped; a line break would end the comment.
+      document.commentBefore = ` ${escapeControl(policy.description)}`;
       for (const direction of ['ingress', 'egress'] as const) {
         const rules = document.getIn(['spec', direction], true);
         if (!isSeq(rules)) continue;
         rules.items.forEach((item, index) => {
           const lines = policy.comments[direction][index];
-          if (isMap(item) && lines && lines.length > 0) (item as YAMLMap).commentBefore = lines.map((line) => ` ${line}`).join('\n');
+          if (isMap(item) && lines && lines.length > 0) (item as YAMLMap).commentBefore = lines.map((line) => ` ${escapeControl(line)}`).join('\n');
         });
       }
       return document.toString({ lineWidth: 0 });

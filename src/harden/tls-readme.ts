@@ -54,7 +54,7 @@ export function tlsReadme(bundle: TlsBundle, folder: string): string {
 
   lines.push('## NetworkPolicies', '');
   lines.push(
-    `NetworkPolicies written for the install before this bundle, the charts' own or an earlier \`rampart harden netpol\` bundle, admit the old ports: with podTLS the platform's services move from HTTP on 8080 to HTTPS on 8443, for each other and for the ingress controller. Run \`rampart harden netpol\` again on the install as this bundle leaves it (the charts rendered with the values files of this folder), with \`--replace-existing\` when the charts' own policies drop the flows, and apply its policies before the upgrades. \`rampart audit INPUT… --bundle ${folder} --check 'netpol/*'\` shows the flows between workloads of the input that the policies would block; the proof of \`rampart harden tls\` also checks the flows from the ingress controller.`,
+    `NetworkPolicies written for the install before this bundle, the charts' own or an earlier \`rampart harden netpol\` bundle, admit the old ports: with podTLS the platform's services move from HTTP on 8080 to HTTPS on 8443, for each other and for the ingress controller. Run \`rampart harden netpol INPUT… --bundle ${folder}\` again, which reads the install as this bundle leaves it (the charts rendered with the values files of this folder), with \`--replace-existing\` when the charts' own policies drop the flows, and apply its policies before the upgrades. \`rampart audit INPUT… --bundle ${folder} --check 'netpol/*'\` shows the flows between workloads of the input that the policies would block; the proof of \`rampart harden tls\` also checks the flows from the ingress controller.`,
     '',
   );
 

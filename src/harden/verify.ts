@@ -1,6 +1,6 @@
 import { dump } from 'js-yaml';
 import { loadInputs, type LoadResult } from '../load/index.js';
-import { describeDestination, describeSource, type ExternalPods, type Flow } from '../model/flows.js';
+import { describeDestination, describeSource, describeWorkload, type ExternalPods, type Flow } from '../model/flows.js';
 import { buildInventory } from '../model/inventory.js';
 import { identityOf, type Resource } from '../model/resource.js';
 import { ConnectionSet } from '../netpol/connections.js';
@@ -42,6 +42,8 @@ export interface Proof {
   workloads: number;
   /** Workloads that name the Kubernetes API server: their calls need an ipBlock rule, so they are neither allowed nor checked. */
   apiServerClients: number;
+  /** Flows with a host-network end: a pod selector cannot admit them, so they are neither allowed nor checked. */
+  hostNetwork: number;
   namespaces: string[];
 }
 
@@ -108,7 +110,7 @@ export async function deniedNeededFlows(load: LoadResult, flows: readonly Flow[]
     checkedKeys.add(flowKey);
     const wanted = ConnectionSet.of(flow.protocol, IntervalSet.of(flow.port, flow.port));
     const deniedIn = denyingNamespaces(analysis, source, destination, flow.protocol, flow.port);
-    if (deniedIn.length > 0) denied.push({ flow, description: `${describeSource(flow.source)} -> ${describeDestination(flow)}`, deniedIn });
+    if (deniedIn.length > 0) denied.push({ flow, description: describeFlow(flow), deniedIn });
     const key = `${source.id}\u0000${destination.id}`;
     const entry = expected.get(key);
     if (entry) entry.connections = entry.connections.union(wanted);
@@ -118,12 +120,22 @@ export async function deniedNeededFlows(load: LoadResult, flows: readonly Flow[]
 }
 
 /**
+ * Describes a flow's ends. A mesh flow names its destination workload, because the proxy's port
+ * belongs to the pod and not to the Service of the application flow.
+ */
+function describeFlow(flow: Flow): string {
+  const destination = flow.purpose === 'mesh' && flow.destination ? `${describeWorkload(flow.destination)} port ${flow.port} (${flow.appProtocol})` : describeDestination(flow);
+  return `${describeSource(flow.source)} -> ${destination}`;
+}
+
+/**
  * Proves a bundle with the connectivity engine. It loads the install (without the policies the
  * bundle replaces) with the generated policies, and checks the needed flows with
  * deniedNeededFlows, which adds the stand-ins for infrastructure endpoints outside the input.
  * The proof passes when every needed flow with both ends known is allowed, and the workloads of
  * the hardened namespaces reach each other on exactly the ports of the needed flows and on
- * nothing else. A workload is paired with itself too: pods of one StatefulSet or of a Deployment
+ * nothing else. Flows with a host-network end are left out: the engine would match their pods
+ * by label, which a real cluster does not do for host-network traffic. A workload is paired with itself too: pods of one StatefulSet or of a Deployment
  * with several replicas reach each other through the same policies.
  */
 export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ingressController: IngressControllerPeer, policies: readonly GeneratedPolicy[] = bundle.namespaces.flatMap((entry) => entry.policies)): Promise<Proof> {
@@ -133,7 +145,9 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
   // By identity, so that an earlier duplicate of a replaced policy does not take its place.
   const replaced = new Set((bundle.replacesExisting ? bundle.existingPolicies : []).map(identityOf));
   const kept = install.resources.filter((resource) => !replaced.has(identityOf(resource)));
-  const { analysis, checked, denied, unchecked, expected } = await deniedNeededFlows({ ...install, resources: [...kept, ...generated.resources], problems: [...install.problems, ...generated.problems] }, bundle.flows, ingressController);
+  const hostNetwork = new Set(bundle.hostNetwork);
+  const provable = bundle.flows.filter((flow) => !hostNetwork.has(flow));
+  const { analysis, checked, denied, unchecked, expected } = await deniedNeededFlows({ ...install, resources: [...kept, ...generated.resources], problems: [...install.problems, ...generated.problems] }, provable, ingressController);
 
   const inScope = analysis.peers.workloads.filter((peer) => hardened.has(peer.namespace) && !peer.name.startsWith(STAND_IN_PREFIX));
   const extra: ExtraConnection[] = [];
@@ -145,8 +159,8 @@ export async function proveBundle(install: LoadResult, bundle: NetpolBundle, ing
     }
   }
 
-  const coarse = bundle.flows.filter((flow) => isToOutsideServer(flow) && !unchecked.includes(flow));
-  return { passed: denied.length === 0 && extra.length === 0, checked, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort(), apiServerClients: bundle.apiServerClients.length };
+  const coarse = provable.filter((flow) => isToOutsideServer(flow) && !unchecked.includes(flow));
+  return { passed: denied.length === 0 && extra.length === 0, checked, denied, extra, unchecked, coarse, workloads: inScope.length, namespaces: [...hardened].sort(), apiServerClients: bundle.apiServerClients.length, hostNetwork: bundle.hostNetwork.length };
 }
 
 /**
@@ -234,8 +248,10 @@ export function formatVerdict(proof: Proof): string {
   const coarse = proof.coarse.length > 0 ? `; ${proof.coarse.length} flow${proof.coarse.length === 1 ? '' : 's'} to Services not in the input allowed only coarsely, to every pod of the Service's namespace on the port (listed in README.md)` : '';
   const clients = proof.apiServerClients;
   const apiServer = clients > 0 ? `; ${clients} workload${clients === 1 ? ' calls' : 's call'} the Kubernetes API, which needs an ipBlock rule that the bundle does not write (listed in README.md)` : '';
-  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}${coarse}${apiServer}`;
-  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}${coarse}${outsideCause(proof)}${apiServer}`;
+  const host = proof.hostNetwork;
+  const hostNetwork = host > 0 ? `; ${host} flow${host === 1 ? ' with a host-network end needs' : 's with a host-network end need'} an ipBlock for the nodes' addresses (listed in README.md)` : '';
+  if (proof.passed) return `proof passed: all ${proof.checked} needed flows are allowed and nothing else between the ${scope}${unchecked}${coarse}${apiServer}${hostNetwork}`;
+  return `proof failed: ${proof.denied.length} needed flow${proof.denied.length === 1 ? ' is' : 's are'} denied and ${proof.extra.length} connection${proof.extra.length === 1 ? ' is' : 's are'} allowed that no flow needs, between the ${scope}${unchecked}${coarse}${outsideCause(proof)}${apiServer}${hostNetwork}`;
 }
 
 /**

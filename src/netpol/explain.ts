@@ -1,6 +1,7 @@
 import { isRecord, list, text } from '../model/access.js';
 import type { Inventory } from '../model/inventory.js';
 import { formatPath } from '../model/resource.js';
+import { escapeControl } from '../report/escape.js';
 import { ConnectionSet, isProtocol } from './connections.js';
 import { admitted, analyse, isIngressControllerLocated, rulesForAddresses, rulesForClass, type Allowance, type Analysis, type IngressControllerLocation } from './connectivity.js';
 import { INGRESS_CONTROLLER } from './connlist.js';
@@ -220,7 +221,8 @@ export function formatExplanation(explanation: Explanation): string {
     lines.push(`${explanation.from} => ${explanation.to} : any port (no declared container port to check): ${verdict} ${reach}`);
   }
   for (const side of [explanation.egress, explanation.ingress]) lines.push(...formatVerdict(side, explanation));
-  return lines.join('\n') + '\n';
+  // Workload and policy names come from the input, so control characters are shown escaped.
+  return lines.map(escapeControl).join('\n') + '\n';
 }
 
 function formatVerdict(side: DirectionVerdict, explanation: Explanation): string[] {

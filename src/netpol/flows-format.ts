@@ -1,4 +1,5 @@
 import type { Flow, FlowSource } from '../model/flows.js';
+import { escapeLines } from '../report/escape.js';
 import { shownAs, type Workload } from '../model/workloads.js';
 import { workloadId } from './peers.js';
 
@@ -39,7 +40,8 @@ function labelText(labels: Record<string, string>): string {
 
 /**
  * Writes flows as `SRC => DST : PROTOCOL PORT (app protocol, purpose)` with the reasons indented below, or as JSON.
- * Flows of several Pods of one owner read alike, so each distinct flow is written once.
+ * Flows of several Pods of one owner read alike, so each distinct flow is written once. Names and
+ * reasons come from the input, so the text form shows their control characters escaped.
  */
 export function formatFlows(flows: readonly Flow[], format: FlowFormat): string {
   if (format === 'json') {
@@ -72,5 +74,5 @@ export function formatFlows(flows: readonly Flow[], format: FlowFormat): string 
     seen.add(block);
     blocks.push(block);
   }
-  return blocks.join('');
+  return escapeLines(blocks.join(''));
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from '../report/escape.js';
 import { endpointName, type Connection } from './connlist.js';
 
 export const CONNLIST_FORMATS = ['text', 'json', 'csv', 'dot', 'md'] as const;
@@ -12,9 +13,16 @@ interface Row {
 const rowsOf = (connections: readonly Connection[]): Row[] =>
   connections.map((connection) => ({ source: endpointName(connection.source), destination: endpointName(connection.destination), connections: connection.connections.toString() }));
 
-/** Writes the connection list in one of CONNLIST_FORMATS; the text form is np-guard's `SRC => DST : CONNS`. */
+/** The rows with control characters and bidirectional marks of the input's names shown escaped, for every format but JSON. */
+const escapedRowsOf = (connections: readonly Connection[]): Row[] =>
+  rowsOf(connections).map((row) => ({ source: escapeControl(row.source), destination: escapeControl(row.destination), connections: row.connections }));
+
+/**
+ * Writes the connection list in one of CONNLIST_FORMATS; the text form is np-guard's `SRC => DST : CONNS`.
+ * Names come from the input, so every format but JSON shows their control characters escaped.
+ */
 export function formatConnlist(connections: readonly Connection[], format: ConnlistFormat): string {
-  const rows = rowsOf(connections);
+  const rows = format === 'json' ? rowsOf(connections) : escapedRowsOf(connections);
   switch (format) {
     case 'text':
       return rows.map((row) => `${row.source} => ${row.destination} : ${row.connections}\n`).join('');

@@ -1,8 +1,19 @@
 // C0 and C1 control characters (and DEL) from the input could move the cursor, retitle the
-// terminal or forge report lines, so text meant for a terminal shows them escaped.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// terminal or forge report lines, and bidirectional formatting characters (such as U+202E) could make a line
+// read in another order than it is written, so text meant for people shows them escaped.
+/** Control characters and bidirectional marks, which can rewrite what a terminal or editor shows. */
+export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'g');
 
-/** Replaces each control character with a visible `\xNN` escape. */
+/** Replaces each control character or bidirectional mark with a visible `\xNN` (or `\u{NNNN}`) escape. */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROL, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** Escapes each line of a multi-line text with escapeControl, keeping its line breaks. */
+export function escapeLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
 }

@@ -1,5 +1,5 @@
 import type { Flow, FlowSource } from '../model/flows.js';
-import { escapeControl } from '../report/escape.js';
+import { CONTROL_CHARACTERS, escapeControl } from '../report/escape.js';
 import { VERDICTS, type FlowEncryption, type Verdict } from './encryption.js';
 
 export const MAP_FORMATS = ['text', 'json', 'dot'] as const;
@@ -149,12 +149,16 @@ function mapText(sorted: readonly FlowEncryption[]): string {
  * Quotes a DOT identifier or label: backslashes, quotes and line breaks are escaped, and other
  * control characters are shown as a literal `\xNN`, so that the graph is safe to print on a terminal.
  */
+/** Characters a DOT string must escape: its own quote and backslash, line breaks, and control characters. */
+const DOT_SPECIAL = new RegExp(`[\\\\"]|\\r?\\n|\\r|[${CONTROL_CHARACTERS}]`, 'g');
+
 function dotString(text: string): string {
-  const escaped = text
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\r?\n|\r/g, '\\n')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (character) => `\\\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const escaped = text.replace(DOT_SPECIAL, (character) => {
+    if (character === '\\' || character === '"') return `\\${character}`;
+    if (/^(\r?\n|\r)$/.test(character)) return '\\n';
+    // A backslash starts an escape in a DOT string, so the escape's own backslash is written doubled.
+    return `\\${escapeControl(character)}`;
+  });
   return `"${escaped}"`;
 }
 

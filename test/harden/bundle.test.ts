@@ -146,9 +146,9 @@ describe('--bundle on the command line', () => {
     const run = rampart(['harden', 'mesh', '--mesh', 'linkerd', redis, '-n', 'howso', '--out', out]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^proof failed: .*the install's NetworkPolicies would block 3 needed flows of the hardened install/);
-    expect(run.stdout).toContain('blocked by NetworkPolicies: StatefulSet howso/platform-redis-replicas -> Service howso/platform-redis-master port 4143 (tcp)');
+    expect(run.stdout).toContain('blocked by NetworkPolicies: StatefulSet howso/platform-redis-replicas -> StatefulSet howso/platform-redis-master port 4143 (tcp)');
     expect(run.stdout).toContain('blocked by NetworkPolicies: the linkerd-viz Prometheus (pods component=prometheus in namespace linkerd-viz) -> StatefulSet howso/platform-redis-master port 4191 (http)');
-    expect(run.stdout).toContain('run rampart harden netpol again on the install plus this bundle (with --replace-existing');
+    expect(run.stdout).toContain(`run rampart harden netpol again on the install with --bundle ${out} (with --replace-existing`);
     expect(readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('NetworkPolicies must be regenerated after meshing');
 
     const audited = rampart(['audit', redis, '-n', 'howso', '--bundle', out, '--check', 'netpol/*', '--check', 'transport/*', '--format', 'json']);
@@ -267,5 +267,60 @@ describe('harden netpol --replace-existing with harden mesh', () => {
     const manifest = readFileSync(path.join(cwd, 'np-kept', BUNDLE_FILE), 'utf8');
     expect(manifest).toContain('generator: rampart harden netpol');
     expect(manifest).not.toContain('deletes');
+  });
+});
+
+describe('harden netpol --bundle after harden tls', () => {
+  let cwd: string;
+  const rampart = (args: string[]): CliRun => runCli(args, { cwd });
+
+  beforeAll(() => {
+    buildCli();
+    cwd = mkdtempSync(path.join(os.tmpdir(), 'rampart-netpol-bundle-'));
+  });
+
+  afterAll(() => {
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('admits podTLS port 8443 and both proofs pass', () => {
+    const tls = path.join(cwd, 'tls');
+    expect(rampart(['harden', 'tls', '--issuer', 'cert-manager', EXAMPLE, '-f', BASIC, '--out', tls]).code).toBe(0);
+    expect(readFileSync(path.join(tls, 'README.md'), 'utf8')).toContain(`Run \`rampart harden netpol INPUT… --bundle ${tls}\` again`);
+
+    const netpol = path.join(cwd, 'netpol');
+    const run = rampart(['harden', 'netpol', EXAMPLE, '-f', BASIC, '--bundle', tls, '--out', netpol]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^proof passed: /);
+    expect(run.stderr).toContain('applied values-howso-platform.yaml');
+    expect(run.stderr).not.toContain('overlays are not applied');
+    const policies = readFileSync(path.join(netpol, 'networkpolicies-howso.yaml'), 'utf8');
+    expect(policies).toContain('port: 8443');
+
+    const again = rampart(['harden', 'tls', '--issuer', 'cert-manager', EXAMPLE, '-f', BASIC, netpol, '--out', path.join(cwd, 'tls-again')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^proof passed: /);
+  });
+
+  it('notes unapplied overlays of an input folder', () => {
+    const tls = path.join(cwd, 'tls-input');
+    expect(rampart(['harden', 'tls', '--issuer', 'cert-manager', EXAMPLE, '-f', BASIC, '--out', tls]).code).toBe(0);
+    const run = rampart(['harden', 'netpol', EXAMPLE, '-f', BASIC, tls, '--out', path.join(cwd, 'netpol-input')]);
+    expect(run.stderr).toContain(`bundle ${tls} is an input, so its values overlays are not applied; give it as --bundle ${tls} instead`);
+    expect(run.stderr.match(/overlays are not applied/g)).toHaveLength(1);
+    const policies = readFileSync(path.join(cwd, 'netpol-input', 'networkpolicies-howso.yaml'), 'utf8');
+    expect(policies).not.toContain('port: 8443');
+  });
+
+  it('netpol flows and connlist read --bundle', () => {
+    const tls = path.join(cwd, 'tls');
+    const flows = rampart(['netpol', 'flows', EXAMPLE, '-f', BASIC, '--bundle', tls]);
+    expect(flows.code, flows.stderr).toBe(0);
+    expect(flows.stdout).toContain('TCP 8443');
+    const plain = rampart(['netpol', 'flows', EXAMPLE, '-f', BASIC]);
+    expect(plain.stdout).not.toContain('TCP 8443');
+    const connlist = rampart(['netpol', 'connlist', EXAMPLE, '-f', BASIC, '--bundle', tls, '--bundle', path.join(cwd, 'netpol')]);
+    expect(connlist.code, connlist.stderr).toBe(0);
+    expect(connlist.stdout).toContain('TCP 8443');
   });
 });

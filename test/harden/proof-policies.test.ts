@@ -190,7 +190,7 @@ describe('TLS proof against the install\'s NetworkPolicies', () => {
     expect(run.code).toBe(0);
     const readme = readFileSync(path.join(folder, 'tls', 'README.md'), 'utf8');
     expect(readme).toContain('## NetworkPolicies');
-    expect(readme).toContain('Run `rampart harden netpol` again on the install as this bundle leaves it');
+    expect(readme).toContain('Run `rampart harden netpol INPUT… --bundle ');
   });
 });
 

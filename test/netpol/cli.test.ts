@@ -127,3 +127,30 @@ describe('netpol notes on empty results', () => {
     expect(run.stderr).toContain('rampart: no flows found: the input has no workloads\n');
   });
 });
+
+describe('transport map next to netpol flows', () => {
+  it('says why a flow to an absent Service is unmapped', () => {
+    const input = path.join(folder, 'absent-service.yaml');
+    writeFileSync(
+      input,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: shop}
+spec:
+  selector: {matchLabels: {app: frontend}}
+  template:
+    metadata: {labels: {app: frontend}}
+    spec: {containers: [{name: main, image: x, env: [{name: CART_SERVICE_ADDR, value: "cartservice:7070"}]}]}
+`,
+    );
+    const flows = runCli(['netpol', 'flows', input], { cwd: folder });
+    expect(flows.stdout).toContain('shop/frontend[Deployment] => shop/cartservice[Service, not in the input] : TCP 7070');
+
+    const map = runCli(['transport', 'map', input], { cwd: folder });
+    expect(map.code, map.stderr).toBe(0);
+    expect(map.stdout).toContain('only for the datastores of the howso-platform profile');
+    expect(map.stdout).not.toContain('nothing in the input names a Service');
+    const json = runCli(['transport', 'map', '--format', 'json', input], { cwd: folder });
+    expect(json.stderr).toContain('no flows mapped: the input names only Services that it does not contain');
+  });
+});

@@ -87,7 +87,7 @@ spec:
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: "api\\"\\u001b[31m\\nforged", namespace: howso}
+metadata: {name: "api\\"\\u001b[31m\\nforged\\u202e", namespace: howso}
 spec:
   selector: {matchLabels: {app: api}}
   template:
@@ -101,12 +101,13 @@ spec:
     );
     const text = runCli(['transport', 'map', hostile], { cwd: folder });
     expect(text.code, text.stderr).toBe(1);
-    expect(text.stdout).toContain('\\x1b[31m\\x0aforged[Deployment] -> howso/web[Deployment]');
+    expect(text.stdout).toContain('\\x1b[31m\\x0aforged\\u{202e}[Deployment] -> howso/web[Deployment]');
     expect(text.stdout).not.toContain('\u001b');
     const dot = runCli(['transport', 'map', '--format', 'dot', hostile], { cwd: folder });
     expect(dot.code, dot.stderr).toBe(1);
-    expect(dot.stdout).toContain('"howso/api\\"\\\\x1b[31m\\nforged[Deployment]" -> "howso/web[Deployment]"');
+    expect(dot.stdout).toContain('"howso/api\\"\\\\x1b[31m\\nforged\\\\u{202e}[Deployment]" -> "howso/web[Deployment]"');
     expect(dot.stdout).not.toContain('\u001b');
+    expect(dot.stdout).not.toContain('\u202e');
     const json = runCli(['transport', 'map', '--format', 'json', hostile], { cwd: folder });
     expect(() => JSON.parse(json.stdout)).not.toThrow();
   });

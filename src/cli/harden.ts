@@ -41,7 +41,7 @@ export function registerHarden(program: Command, setExitCode: (code: number) => 
       ),
     )
       .requiredOption('--out <folder>', 'folder for the policy files and README.md (created if missing)')
-      .option('--force', 'overwrite files of an earlier bundle in --out'),
+      .option('--force', 'overwrite an earlier bundle in --out and remove its policy files that this bundle does not write'),
   )
     .option('--replace-existing', "write the bundle to replace the install's own NetworkPolicies in the hardened namespaces; README.md and bundle.yaml list them to delete, and the proof leaves them out")
     .option('--no-verify', 'skip the proof that the policies allow exactly the needed flows')

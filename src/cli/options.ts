@@ -63,7 +63,7 @@ export async function loadWithFlags(inputs: string[], flags: InputFlags): Promis
   return deleted.load;
 }
 
-/** The loader's options as the input options set them. */
+/** Builds the loader's options from the input flags. */
 export function loadOptions(flags: InputFlags): LoadOptions {
   return {
     valuesFiles: flags.values,
@@ -123,7 +123,7 @@ function inputBundleOverlayFolders(inputs: readonly string[]): string[] {
  * Names every document that could not be read, for commands that have no input checks of
  * their own. With `strict`, a document that did not parse is an error (exit 2), because a
  * result built on part of the input would be wrong: a policy that did not parse is a policy
- * missing from the answer. A parsed document that is not a Kubernetes object (a JSON list, a
+ * missing from the result. A parsed document that is not a Kubernetes object (a JSON list, a
  * scalar) is only a warning and is skipped, since it cannot be a resource of the install.
  */
 export function reportInputProblems(load: LoadResult, strict: boolean): void {

@@ -110,7 +110,7 @@ export function registerPki(program: Command, setExitCode: (code: number) => voi
         const secretName = validateObjectName(flags.secretName, '--secret-name');
         const days = parseDays(flags.days, '--days');
         const keyType = parseKeyType(flags.key);
-        if (Boolean(flags.caCert) !== Boolean(flags.caKey)) throw new PkiInputError('--ca-cert and --ca-key go together: give both, or neither for a self-signed certificate');
+        if (Boolean(flags.caCert) !== Boolean(flags.caKey)) throw new PkiInputError('--ca-cert and --ca-key must be given together: give both, or neither for a self-signed certificate');
         const now = new Date();
         const ca = flags.caCert && flags.caKey ? await loadCertificateAuthority(readInput(flags.caCert, '--ca-cert'), flags.caCert, readInput(flags.caKey, '--ca-key'), flags.caKey, now) : undefined;
 
@@ -196,12 +196,14 @@ function writeAndList(flags: OutFlags, files: OutputFile[]): void {
 
 function readInput(file: string, what: string): string {
   try {
-    if (statSync(file).isDirectory()) throw new PkiInputError(`${what} ${file} is a folder; give a file`);
+    if (statSync(file).isDirectory()) throw new PkiInputError(`${what} ${file} is a folder: give a file path`);
     return readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof PkiInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    let reason = (error as Error).message;
+    if (code === 'ENOENT') reason = 'not found';
+    if (code === 'EACCES') reason = 'permission denied';
     throw new PkiInputError(`cannot read ${what} ${file}: ${reason}`);
   }
 }

@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import { hardenedInstall, type OverlayChart, type ValuesOverlay } from './overlay-effects/index.js';
 import { releaseOf } from './overlay-effects/objects.js';
 
-/** The file in a bundle folder that says which files it holds and which release each values overlay is for. */
+/** Manifest of a bundle folder: the files it contains and the release each values overlay is for. */
 export const BUNDLE_FILE = 'bundle.yaml';
 
 const OVERLAY_CHARTS: readonly OverlayChart[] = ['nats', 'postgres', 'redis', 'minio', 'howso-platform'];
@@ -46,12 +46,12 @@ export interface Bundle {
   overlays: { file: string; overlay: ValuesOverlay }[];
 }
 
-/** How one overlay reached the hardened install. */
+/** Record of how one overlay was applied to the hardened install. */
 export interface AppliedOverlay {
   file: string;
   release: string;
   namespace: string;
-  /** `re-render`: helm rendered the chart input again with it; `model`: the chart's model edited the rendered objects; `absent`: the release is not in the input. */
+  /** Method: `re-render` (helm rendered the chart input again with it), `model` (the chart's model edited the rendered objects) or `absent` (the release is not in the input). */
   how: 're-render' | 'model' | 'absent';
 }
 
@@ -79,7 +79,7 @@ export function bundleManifestText(generator: string, manifests: readonly string
 }
 
 /**
- * Reads a bundle folder. With `bundle.yaml`, the manifests and overlays it lists are read; a
+ * Reads a bundle folder. With `bundle.yaml`, the manifests and overlays it lists are read. A
  * folder without it is read as plain manifests and values documents. A `bundle.yaml` that is
  * not what `harden netpol|mesh|tls` writes, or names a file that is missing or whose real path
  * is outside the folder, is an InputError.
@@ -118,7 +118,7 @@ function parseManifest(text: string, file: string): BundleManifest {
   } catch (error) {
     throw new InputError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const invalid = (what: string) => new InputError(`${file}: ${what}; write the bundle again with rampart harden netpol|mesh|tls`);
+  const invalid = (what: string) => new InputError(`${file}: ${what}. Write the bundle again with rampart harden netpol|mesh|tls`);
   if (!isRecord(data)) throw invalid('expected a mapping with generator, version, manifests and overlays');
   if (typeof data.generator !== 'string' || !data.generator.startsWith('rampart ')) throw invalid('generator must name the rampart command that wrote the bundle');
   const version = typeof data.version === 'string' ? data.version : '';
@@ -158,7 +158,7 @@ function inside(folder: string, name: string, manifestPath: string): string {
   if (!isInside(folder, file)) throw new InputError(`${manifestPath}: "${name}" is not a file inside the bundle folder`);
   if (!existsSync(file)) throw new InputError(`${manifestPath} lists ${name}, which is missing from ${folder}`);
   if (!isInside(realpathSync(folder), realpathSync(file))) {
-    throw new InputError(`${manifestPath} lists ${name}, which resolves to ${realpathSync(file)} outside the bundle folder; copy the file into ${folder} instead of linking to it`);
+    throw new InputError(`${manifestPath} lists ${name}, which resolves to ${realpathSync(file)} outside the bundle folder. Copy the file into ${folder} instead of linking to it`);
   }
   return file;
 }
@@ -183,7 +183,7 @@ export function isChartInput(input: string): boolean {
 /**
  * Builds the install as the bundles leave it. This is what the proofs of `harden mesh|tls` audit
  * and what `audit --bundle` and `transport map --bundle` read. When the input has a chart, the
- * platform's overlays are passed to helm with `-f` and the chart is rendered again; every other
+ * platform's overlays are passed to helm with `-f` and the chart is rendered again. Every other
  * overlay is applied to the rendered objects by its chart's model. Plain manifests are added, a
  * later object of one identity replacing the earlier, as `kubectl apply` does.
  */

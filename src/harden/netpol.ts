@@ -143,8 +143,8 @@ export function synthesizeNetpol(inventory: Inventory, options: NetpolOptions): 
   const groupOf = new Map<Workload, SelectorGroup>();
   for (const group of groups) for (const workload of group.workloads) groupOf.set(workload, group);
 
-  // The cluster's own namespaces serve DNS and the API to everyone; a default deny there,
-  // built from flows that only this install needs, would break the whole cluster.
+  // The cluster's own namespaces serve DNS and the API to every pod. A default deny there, built
+  // from flows that only this install needs, would break the whole cluster.
   const inputNamespaces = [...new Set(groups.map((group) => group.namespace))].sort();
   const namespaces = inputNamespaces.filter((namespace) => !SYSTEM_NAMESPACES.has(namespace));
   for (const namespace of inputNamespaces.filter((candidate) => SYSTEM_NAMESPACES.has(candidate))) {
@@ -440,7 +440,7 @@ export function renderPolicies(policies: readonly GeneratedPolicy[]): string {
   return policies
     .map((policy) => {
       const document = new Document(policy.manifest);
-      // Comments carry names from the input, so control characters are escaped; a line break would end the comment.
+      // Comments carry names from the input, so control characters are escaped. A line break would end the comment.
       document.commentBefore = ` ${escapeControl(policy.description)}`;
       for (const direction of ['ingress', 'egress'] as const) {
         const rules = document.getIn(['spec', direction], true);

@@ -211,8 +211,8 @@ interface StandIn {
  * group of clients not in the input that the flows name. A stand-in carries the pod labels of the
  * pods it plays, so the bundle's default deny selects it in a hardened namespace as it would the
  * real pods. A flow that the bundle does not allow there is then reported as denied. The stand-ins
- * for servers and clients carry the label that the bundle's policy for them selects, which
- * README.md tells the user to put on the real pods.
+ * for servers and clients carry the label that the bundle's policy for them selects. README.md
+ * asks the user to put that label on the real pods.
  */
 function standInsFor(flows: readonly Flow[], ingressController: IngressControllerPeer): Map<string, StandIn> {
   const standIns = new Map<string, StandIn>();

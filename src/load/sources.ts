@@ -81,7 +81,7 @@ export class SourceTexts {
     for (const other of this.others) other.release();
   }
 
-  /** Returns the set of texts that holds a file: this one first, then those included. */
+  /** Returns the set of texts that contains a file, searching this one first, then those included. */
   private ownerOf(file: string): SourceTexts | undefined {
     if (this.inMemory.has(file) || this.onDisk.has(file)) return this;
     for (const other of this.others) {

@@ -1,5 +1,5 @@
-// How flows.ts reads addresses in the text of env values, args and ConfigMap keys: which
-// host names and ports count, which setting names read as addresses, and which hosts are the
+// Rules that flows.ts uses to read addresses in env values, args and ConfigMap keys: which host
+// names and ports count, which setting names read as addresses, and which hosts are the
 // Kubernetes API server rather than a Service with pods.
 
 /**

@@ -120,7 +120,7 @@ interface InferredFlows {
 export interface ApiServerReference {
   workload: Workload;
   text: string;
-  /** Where the workload names it: "env KUBE_URL of container main". */
+  /** Location of the reference in the workload: "env KUBE_URL of container main". */
   where: string;
 }
 
@@ -389,10 +389,10 @@ function serviceReferences(workload: Workload, inventory: Inventory, hostIndex: 
   const references: ServiceReference[] = [];
   const scanned = new Set<string>();
   const env = literalEnv(workload);
-  // A Service not in the input is taken only from text that reads as an address: a URL anywhere,
-  // or, in a setting whose name reads as an address, `host:port` (alone or in a list of
-  // addresses, not in a sentence) or the bare host as the whole value. Inside a multi-line file
-  // only URLs count, because `key:3` lines of a config file look like a host with a port.
+  // A Service not in the input is taken only from text that reads as an address. A URL counts anywhere.
+  // In a setting whose name reads as an address, `host:port` counts alone or in a list of addresses
+  // (not in a sentence), and so does the bare host as the whole value. Inside a multi-line file only
+  // URLs count, because `key:3` lines of a config file look like a host with a port.
   const readsAsAddress = (match: RegExpExecArray, scheme: string | undefined, value: string, setting: string | undefined): boolean => {
     if (scheme !== undefined) return true;
     if (value.includes('\n') || !isAddressSetting(setting)) return false;

@@ -60,7 +60,7 @@ export function fetchPeerCertificates(endpoint: Endpoint, timeoutMs: number): Pr
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      if (PLAINTEXT_ERRORS.has(error.code ?? '')) reject(new PkiInputError(`the server at ${address} did not answer with TLS (it may speak plaintext)`));
+      if (PLAINTEXT_ERRORS.has(error.code ?? '')) reject(new PkiInputError(`the server at ${address} did not respond with TLS (it may serve plaintext)`));
       else reject(new PkiInputError(`cannot inspect ${address}: ${describeSocketError(error)}`));
     });
   });

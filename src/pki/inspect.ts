@@ -116,10 +116,10 @@ export function summarizeCertificate(der: Uint8Array): CertificateSummary {
 }
 
 /**
- * How the certificates were given. `served`: a chain as a server sends it, where each certificate
- * must come before its issuer. `bundle`: certificates read from a file, which may be a set of CA
- * certificates in any order (a trust anchor before the issuer it signed, as Linkerd's values
- * list them); only a leaf after its issuer is out of order there.
+ * Source of the certificates. `served`: a chain as a server sends it, where each certificate must
+ * come before its issuer. `bundle`: certificates read from a file, which may be a set of CA
+ * certificates in any order (a trust anchor before the issuer it signed, as Linkerd's values list
+ * them). In a bundle only a leaf after its issuer is out of order.
  */
 export type CertificateOrder = 'served' | 'bundle';
 

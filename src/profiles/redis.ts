@@ -46,8 +46,8 @@ export const redis: BackingChart = {
 
 /**
  * Finds the plaintext port that Redis keeps next to TLS. The Bitnami chart's start scripts pass
- * `--port 0` when TLS is on and `--port ${REDIS_PORT}` otherwise; without a script, the
- * REDIS_PORT or REDIS_PORT_NUMBER env of the Bitnami image decides.
+ * `--port 0` when TLS is on and `--port ${REDIS_PORT}` otherwise. Without a script, the
+ * REDIS_PORT or REDIS_PORT_NUMBER env of the Bitnami image sets the port.
  */
 function plainPort(workload: Workload, inventory: Inventory): { port?: number; evidence: string } {
   const scripts = configMapTexts(workload, inventory).filter((entry) => /redis-server/.test(entry.value));

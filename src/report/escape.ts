@@ -1,7 +1,7 @@
-// C0 and C1 control characters (and DEL) from the input could move the cursor, retitle the
-// terminal or forge report lines, and bidirectional formatting characters (such as U+202E) could make a line
-// read in another order than it is written, so text meant for people shows them escaped.
-/** Control characters and bidirectional marks, which can rewrite what a terminal or editor shows. */
+/**
+ * C0 and C1 control characters, DEL and bidirectional marks (such as U+202E). Input text containing them
+ * could move the cursor, retitle the terminal, forge report lines or reorder a line, so reports escape them.
+ */
 export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'g');
 

@@ -26,7 +26,7 @@ export interface FlowEncryption {
    */
   serverVerified?: boolean;
   /**
-   * Why the server refuses this client although both speak TLS: the server requires a client
+   * Reason the server rejects this client although both speak TLS: the server requires a client
    * certificate and the client's settings show it presents none. The flow is then broken, not encrypted.
    */
   refused?: string;
@@ -71,7 +71,7 @@ export function classifyFlow(flow: Flow, inventory: Inventory): FlowEncryption {
   return { flow, verdict: 'plaintext', client, server, evidence };
 }
 
-/** Says why the mesh does not encrypt a flow with at most one meshed end, or with ends in different meshes. */
+/** Explains why the mesh does not encrypt a flow with at most one meshed end, or with ends in different meshes. */
 function meshGap(client: MeshMembership, server: MeshMembership): string | undefined {
   if (client.mesh && server.mesh) return `the client is in ${meshTitle(client.mesh)} and the server in ${meshTitle(server.mesh)}, which do not exchange mTLS, so the mesh does not encrypt this flow`;
   if (client.mesh) return `the client is meshed by ${meshTitle(client.mesh)} but the server is not, so the client's proxy sends this flow without mTLS`;
@@ -119,7 +119,7 @@ function classifyByServer(flow: Flow, destination: Workload, chart: BackingChart
   return { flow, verdict: 'tls', client, server, tls, evidence, ...(verification.verified !== undefined ? { serverVerified: verification.verified } : {}), ...(refused ? { refused } : {}) };
 }
 
-/** Says why a server that requires client certificates refuses this client, when the client's settings show it presents none. */
+/** Explains why a server that requires client certificates rejects this client, when the client's settings show it presents none. */
 function refusal(chart: BackingChart, tls: ServerTls, view: ClientView | undefined): string | undefined {
   if (!tls.verifiesClients || !view) return undefined;
   const certificate = chart.clientPresentsCertificate?.(view);
@@ -148,7 +148,7 @@ function verificationOf(chart: BackingChart, view: ClientView | undefined): { ve
   return result ?? { evidence: 'the input does not show whether the client verifies the server certificate' };
 }
 
-/** Collects the client settings that bear on TLS; undefined when the client is not a workload of the input. */
+/** Collects the client settings that bear on TLS, or returns undefined when the client is not a workload of the input. */
 function clientView(flow: Flow, inventory: Inventory): ClientView | undefined {
   if (flow.source.type !== 'workload') return undefined;
   const workload = flow.source.workload;

@@ -5,7 +5,7 @@ import { VERDICTS, type FlowEncryption, type Verdict } from './encryption.js';
 export const MAP_FORMATS = ['text', 'json', 'dot'] as const;
 export type MapFormat = (typeof MAP_FORMATS)[number];
 
-/** Version of the JSON document; it changes only when a field is removed or changes meaning. */
+/** Version of the JSON document. It changes only when a field is removed or changes meaning. */
 export const MAP_JSON_VERSION = 1;
 
 /** Order of the groups in the output: the flows that need work first. */
@@ -47,7 +47,9 @@ export function sortMap(map: readonly FlowEncryption[]): FlowEncryption[] {
 }
 
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /** Writes the encryption map in one of MAP_FORMATS. */
@@ -145,13 +147,13 @@ function mapText(sorted: readonly FlowEncryption[]): string {
   return lines.map(escapeControl).join('\n') + '\n';
 }
 
-/**
- * Quotes a DOT identifier or label: backslashes, quotes and line breaks are escaped, and other
- * control characters are shown as a literal `\xNN`, so that the graph is safe to print on a terminal.
- */
 /** Characters a DOT string must escape: its own quote and backslash, line breaks, and control characters. */
 const DOT_SPECIAL = new RegExp(`[\\\\"]|\\r?\\n|\\r|[${CONTROL_CHARACTERS}]`, 'g');
 
+/**
+ * Quotes a DOT identifier or label: backslashes, quotes and line breaks are escaped, and other
+ * control characters are shown as a literal `\xNN` or `\u{NNNN}`, so the graph is safe to print on a terminal.
+ */
 function dotString(text: string): string {
   const escaped = text.replace(DOT_SPECIAL, (character) => {
     if (character === '\\' || character === '"') return `\\${character}`;

@@ -62,11 +62,11 @@ describe('audit of install plus bundle', () => {
         const { result, map, bundle } = await auditWithBundle(kind, install.inputs, install.options, folder);
         expect(bundle.manifest?.generator).toBe(`rampart harden ${kind}`);
         const transport = result.findings.filter((finding) => finding.checkId.startsWith('transport/') && !finding.suppressed);
-        // Flows from the ingress controller, which is not in the input, stay low: the proof does not count them either.
+        // Flows from the ingress controller, which is not in the input, stay low because the proof does not count them either.
         expect(transport.filter((finding) => finding.severity !== 'low').map((finding) => `${finding.checkId}: ${finding.message}`)).toEqual([]);
         expect(map.length).toBeGreaterThan(0);
-        // The ingress controller is not in the input: whether it is meshed cannot be seen, so
-        // after harden mesh its flows stay plaintext in the map (and transport map exits 1).
+        // Whether the ingress controller outside the input is meshed cannot be seen. After harden mesh
+        // its flows stay plaintext in the map, so transport map exits 1.
         const unencrypted = map.filter((entry) => entry.verdict !== 'mesh-mtls' && entry.verdict !== 'tls');
         expect(unencrypted.filter((entry) => entry.flow.source.type !== 'ingress-controller')).toEqual([]);
         if (kind === 'tls' || install.inputs[0] !== EXAMPLE) expect(hasUnencryptedFlow(map)).toBe(false);
@@ -165,7 +165,7 @@ describe('--bundle on the command line', () => {
 });
 
 describe('lines of findings on the hardened install', () => {
-  it('keeps the file and line of objects no overlay changed, and names the hardened text for the others', async () => {
+  it('keeps unchanged lines, names hardened text', async () => {
     const options: LoadOptions = { valuesFiles: [BASIC] };
     const before = audit(await loadInputs([EXAMPLE], options), { now: NOW, checkOptions: { allowedRegistries: [] } });
     const { result } = await auditWithBundle('tls', [EXAMPLE], options, path.join(workdir, 'lines-tls'));

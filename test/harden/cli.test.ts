@@ -54,7 +54,7 @@ describe('harden netpol command', () => {
     expect(rampart(['harden', 'netpol', EXAMPLE, '--out', out, '--force']).code).toBe(0);
   });
 
-  it('removes with --force the policy files of an earlier bundle that this one does not write', () => {
+  it('--force removes stale policy files', () => {
     const out = path.join(workdir, 'shrinking');
     const other = path.join(workdir, 'other-namespace.yaml');
     writeFileSync(other, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: other}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}\n');

@@ -6,7 +6,7 @@ import { loadInputs } from '../../src/load/index.js';
 import { buildInventory } from '../../src/model/inventory.js';
 import { documents } from '../netpol/support.js';
 
-/** A node agent on the host network that calls the shop's web server, and the web server. */
+/** Builds a node agent on the host network that calls the shop's web server, and the web server. */
 function agent(hostNetwork: unknown): string {
   return JSON.stringify({
     apiVersion: 'apps/v1',

@@ -8,7 +8,7 @@ import { connlist, endpointName } from '../../src/netpol/connlist.js';
 import { formatFlows } from '../../src/netpol/flows-format.js';
 import { deployment, documents } from '../netpol/support.js';
 
-/** A bare Pod owned by a ReplicaSet that is not in the input. */
+/** Builds a bare Pod owned by a ReplicaSet that is not in the input. */
 function ownedPod(name: string, labels: Record<string, string>): string {
   return JSON.stringify({
     apiVersion: 'v1',
@@ -56,7 +56,7 @@ describe('Pods whose owner is not in the input', () => {
   });
 
   it('proof sees a look-alike Pod of the owner', async () => {
-    // The second Pod has other labels: the bundle must select it too, and the proof must check it.
+    // The second Pod has other labels, but the bundle must select it too and the proof must check it.
     const install = await load(ownedPod('reviews-v1-545db77b95-abcde', { app: 'reviews', track: 'stable' }), ownedPod('reviews-v1-545db77b95-fghij', { app: 'reviews', track: 'canary' }), service, web);
     const bundle = synthesizeNetpol(buildInventory(install), { ingressController: DEFAULT_INGRESS_CONTROLLER });
     const names = bundle.namespaces[0].policies.map((policy) => policy.name);

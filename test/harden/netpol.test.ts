@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -13,7 +13,7 @@ import { deployment, documents } from '../netpol/support.js';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
 const RENDERED = path.join(CORPUS, 'realworld', 'rendered');
-const renders = existsSync(RENDERED) ? readdirSync(RENDERED).filter((name) => name.endsWith('.yaml')).map((name) => path.join(RENDERED, name)) : [];
+const renders = readdirSync(RENDERED).filter((name) => name.endsWith('.yaml')).map((name) => path.join(RENDERED, name));
 
 async function harden(inputs: string[], namespace?: string): Promise<{ install: LoadResult; bundle: NetpolBundle; proof: Proof }> {
   const install = await loadInputs(inputs, namespace ? { namespace } : {});
@@ -179,7 +179,11 @@ describe('harden netpol synthesis', () => {
   });
 });
 
-describe.skipIf(renders.length === 0)(renders.length === 0 ? `realworld renders skipped: ${RENDERED} is absent` : 'harden netpol on realworld renders', () => {
+describe('harden netpol on realworld renders', () => {
+  it('has renders to harden', () => {
+    expect(renders.length).toBeGreaterThan(0);
+  });
+
   it.each(renders.map((file) => [path.basename(file), file]))('%s alone passes the proof', async (_name, file) => {
     const { proof } = await harden([file], 'howso');
     expectPassed(proof);

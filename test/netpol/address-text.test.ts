@@ -11,7 +11,7 @@ interface ClientSpec {
   namespace?: string;
 }
 
-/** A Deployment `frontend` with literal env, args and an envFrom ConfigMap `settings`. */
+/** Builds a Deployment `frontend` with literal env, args and an envFrom ConfigMap `settings`. */
 function client({ env = {}, args = [], configMap, namespace = 'shop' }: ClientSpec): string {
   const container = { name: 'main', image: 'example/frontend:1', args, env: Object.entries(env).map(([name, value]) => ({ name, value })), ...(configMap ? { envFrom: [{ configMapRef: { name: 'settings' } }] } : {}) };
   const deployment = JSON.stringify({
@@ -74,11 +74,11 @@ describe('host:port outside an address setting', () => {
 });
 
 describe('user information in addresses', () => {
-  it('user alone is no Service', async () => {
+  it('user alone is not a Service', async () => {
     expect(await outsideTargets({ env: { DATABASE_URL: 'postgresql://dbuser@orders-db:5432/db' } })).toEqual(['shop/orders-db:5432']);
   });
 
-  it('user and password are no Service', async () => {
+  it('user and password not a Service', async () => {
     const env = { A_URL: 'redis://cache-user:s3cret@cache-a:6379/0', B_URL: 'amqp://mq:1234@queue-b:5672', C_URL: 'http://u:p@ss@web-c:8080/', D_ADDR: 'dbuser@orders-d:5432' };
     expect(await outsideTargets({ env })).toEqual(['shop/cache-a:6379', 'shop/queue-b:5672', 'shop/web-c:8080', 'shop/orders-d:5432']);
   });

@@ -75,7 +75,7 @@ describe('ingress controller options', () => {
     expect(other.code).toBe(1);
   });
 
-  it('rejects a namespace that is no DNS label', () => {
+  it('rejects non-DNS-label namespace', () => {
     const invalid = ['Ingress', 'a'.repeat(64)];
     const commands = [
       ['netpol', 'connlist', example],
@@ -129,7 +129,7 @@ describe('netpol notes on empty results', () => {
 });
 
 describe('transport map next to netpol flows', () => {
-  it('says why a flow to an absent Service is unmapped', () => {
+  it('explains unmapped flow to absent Service', () => {
     const input = path.join(folder, 'absent-service.yaml');
     writeFileSync(
       input,

@@ -4,26 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeControl } from '../../src/report/escape.js';
 import { buildCli, runCli, type CliRun } from '../support/cli.js';
+import { WEB_SERVICE_AND_DEPLOYMENT } from '../support/manifests.js';
 
 /** A Deployment name with an ANSI colour sequence and a right-to-left override (U+202E). */
 const HOSTILE = 'api\u001b[31m\u202eevil';
 const ESCAPED = 'api\\x1b[31m\\u{202e}evil';
 
-const INSTALL = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: howso}
-spec: {selector: {app: web}, ports: [{port: 8080}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: howso}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: "x", ports: [{containerPort: 8080}]}]}
----
-apiVersion: apps/v1
+const INSTALL = `${WEB_SERVICE_AND_DEPLOYMENT}apiVersion: apps/v1
 kind: Deployment
 metadata: {name: "api\\u001b[31m\\u202eevil", namespace: howso}
 spec:

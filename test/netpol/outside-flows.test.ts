@@ -3,7 +3,7 @@ import { neededFlowsOf } from '../../src/model/cluster-flows.js';
 import { flowsOf, outsideFlowsOf, type Flow } from '../../src/model/flows.js';
 import { documents, inventoryOf, namespaceObject } from './support.js';
 
-/** A Deployment `frontend` in namespace shop whose container has the given literal env. */
+/** Builds a Deployment `frontend` in namespace shop whose container has the given literal env. */
 function client(env: Record<string, string>, namespace = 'shop'): string {
   return JSON.stringify({
     apiVersion: 'apps/v1',
@@ -55,7 +55,7 @@ describe('flows to Services not in the input', () => {
     expect(summary(await outsideOf(namespaceObject('identity'), client({ AUTH_ADDR: 'auth.identity:9000' })))).toEqual(['identity/auth:9000/TCP tcp']);
   });
 
-  it('ignores text that is no address', async () => {
+  it('ignores non-address text', async () => {
     const env = {
       LOG_LEVEL: 'info',
       STARTS_AT: '10:30',

@@ -232,7 +232,7 @@ describe('pki inspect on endpoints', () => {
   it('names a plaintext server', () => {
     const run = runCli(['pki', 'inspect', `127.0.0.1:${plaintextPort}`, '--timeout', '5']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`rampart: the server at 127.0.0.1:${plaintextPort} did not answer with TLS (it may speak plaintext)\n`);
+    expect(run.stderr).toBe(`rampart: the server at 127.0.0.1:${plaintextPort} did not respond with TLS (it may serve plaintext)\n`);
   });
 
   it('times out on a silent port', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptionMap, type FlowEncryption } from '../../src/transport/encryption.js';
 import { auditFiles, CORPUS, ROOT } from '../support/audit.js';
-import { bitnamiPostgresWithTls } from '../support/manifests.js';
+import { bitnamiPostgresWithTls, postgresClient } from '../support/manifests.js';
 
 const example = path.join(ROOT, 'examples', 'rendered', 'howso-platform.yaml');
 const basicValues = path.join(ROOT, 'examples', 'values', 'basic.yaml');
@@ -202,27 +202,9 @@ describe('mesh membership', () => {
   });
 });
 
-/** Builds a PostgreSQL client with the given libpq env and a CA Secret mounted at /etc/pg-ca. */
-function postgresClient(env: Record<string, string>): string {
-  const entries = Object.entries(env).map(([name, value]) => `        - {name: ${name}, value: "${value}"}`).join('\n');
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: howso}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-      - name: api
-        image: example.com/api:1.0
-        env:
-        - {name: PGHOST, value: platform-postgres-postgresql}
-${entries}
-        volumeMounts: [{name: ca, mountPath: /etc/pg-ca}]
-      volumes: [{name: ca, secret: {secretName: postgres-ca}}]
----
-`;
+/** Builds the PostgreSQL client `api` with PGHOST set and the given libpq env. */
+function postgresClientWithHost(env: Record<string, string>): string {
+  return postgresClient({ PGHOST: 'platform-postgres-postgresql', ...env });
 }
 
 describe('server TLS and client verification', () => {
@@ -230,7 +212,7 @@ describe('server TLS and client verification', () => {
   const HOST = 'hostssl all all 0.0.0.0/0 scram-sha-256\nhost all all 0.0.0.0/0 scram-sha-256';
 
   it('PostgreSQL hostssl only, sslmode require: TLS, not verified', async () => {
-    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClient({ PGSSLMODE: 'require' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClientWithHost({ PGSSLMODE: 'require' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.serverVerified).toBe(false);
@@ -238,7 +220,7 @@ describe('server TLS and client verification', () => {
   });
 
   it('PostgreSQL verify-full names the CA Secret', async () => {
-    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClient({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/pg-ca/ca.crt' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOSTSSL) + postgresClientWithHost({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/pg-ca/ca.crt' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.serverVerified).toBe(true);
@@ -246,12 +228,12 @@ describe('server TLS and client verification', () => {
   });
 
   it('PostgreSQL host lines with a prefer client: TLS optional', async () => {
-    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClient({ PGSSLMODE: 'prefer' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClientWithHost({ PGSSLMODE: 'prefer' }));
     expect(flowOf(map, 'api', 'platform-postgres-postgresql', 5432).verdict).toBe('tls-optional');
   });
 
   it('PostgreSQL host lines with a require client: TLS', async () => {
-    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClient({ PGSSLMODE: 'require' }));
+    const map = await mapOf(bitnamiPostgresWithTls(HOST) + postgresClientWithHost({ PGSSLMODE: 'require' }));
     const entry = flowOf(map, 'api', 'platform-postgres-postgresql', 5432);
     expect(entry.verdict).toBe('tls');
     expect(entry.evidence.join('\n')).toContain('does not fall back to plaintext');

@@ -4,32 +4,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encryptionMap, type FlowEncryption } from '../../src/transport/encryption.js';
 import { auditFiles } from '../support/audit.js';
-import { bitnamiPostgresWithTls } from '../support/manifests.js';
+import { bitnamiPostgresWithTls, postgresClient } from '../support/manifests.js';
 
-/** A Bitnami PostgreSQL server in the input with TLS on; pg_hba.conf admits plaintext too, so the client's sslmode decides. */
+/** Bitnami PostgreSQL server with TLS on. Its pg_hba.conf also admits plaintext, so the client's sslmode decides. */
 const SERVER = bitnamiPostgresWithTls('hostssl all all 0.0.0.0/0 scram-sha-256\nhost all all 0.0.0.0/0 scram-sha-256');
 
-/** A client whose DATABASE_URL is `url`, with a CA Secret mounted at /etc/pg-ca and the extra env entries `env`. */
+/** Builds the client `api` whose DATABASE_URL is `url`, with the extra env entries `env`. */
 function client(url: string, env: Record<string, string> = {}): string {
-  const entries = Object.entries({ DATABASE_URL: url, ...env }).map(([name, value]) => `        - {name: ${name}, value: "${value}"}`).join('\n');
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: howso}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-      - name: api
-        image: example.com/api:1.0
-        env:
-${entries}
-        volumeMounts: [{name: ca, mountPath: /etc/pg-ca}]
-      volumes: [{name: ca, secret: {secretName: postgres-ca}}]
-`;
+  return postgresClient({ DATABASE_URL: url, ...env });
 }
 
+/** Audits `text` and returns the single flow from `api` to port 5432. */
 async function databaseFlow(text: string): Promise<FlowEncryption> {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-uri-sslmode-')), 'input.yaml');
   writeFileSync(file, text);
@@ -64,7 +49,7 @@ describe('sslmode in the URI of a server in the input', () => {
     expect(entry.verdict).not.toBe('tls');
   });
 
-  it('user in the URI is no Service', async () => {
+  it('URI user not read as Service', async () => {
     const entry = await databaseFlow(SERVER + client('postgresql://dbuser@platform-postgres-postgresql:5432/db?sslmode=verify-full&sslrootcert=/etc/pg-ca/ca.crt'));
     expect(entry.flow.target.service).toBe('platform-postgres-postgresql');
     expect(entry.verdict).toBe('tls');

@@ -13,7 +13,7 @@ export default defineCheck({
   id: 'transport/certificate-unreadable',
   severity: 'medium',
   side: 'operator',
-  description: 'Every certificate in a Secret can be read: tls.crt of a kubernetes.io/tls Secret holds at least one PEM certificate, and each PEM certificate block decodes to an X.509 certificate.',
+  description: 'Every certificate in a Secret can be read: tls.crt of a kubernetes.io/tls Secret contains at least one PEM certificate, and each PEM certificate block decodes to an X.509 certificate.',
   rationale:
     'The API server checks that a kubernetes.io/tls Secret has tls.crt and tls.key but not what they contain, so random bytes or a private key in tls.crt are accepted. The server that mounts the Secret then cannot load it: it fails to start or to complete handshakes, or, like ingress-nginx, falls back to its default certificate, which clients do not trust. The other certificate checks judge only what they can read, so without this check such a Secret passes silently.',
   remediation: 'Put the PEM certificate chain, leaf first, in tls.crt (base64-encoded under data), and the private key only in tls.key, e.g. with `kubectl create secret tls NAME --cert=FILE --key=FILE` or `rampart pki ingress`.',

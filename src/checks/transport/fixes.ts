@@ -1,4 +1,5 @@
 import { PLATFORM_COMPONENTS } from '../../profiles/howso-platform.js';
+import type { FlowSource } from '../../model/flows.js';
 import type { FlowEncryption } from '../../transport/encryption.js';
 import { LINKERD_INJECT, meshTitle, type MeshMembership, type MeshName } from '../../transport/mesh.js';
 
@@ -18,7 +19,7 @@ export function flowMeshFix(entry: FlowEncryption): string | undefined {
   const steps: string[] = [];
   const serverNamespace = flow.destination?.namespace ?? flow.target.namespace;
   const serverName = flow.destination ? `${flow.destination.kind} ${flow.destination.namespace}/${flow.destination.name}` : `the server of Service ${flow.target.namespace}/${flow.target.service}`;
-  const clientNamespace = flow.source.type === 'workload' ? flow.source.workload.namespace : flow.source.type === 'clients' ? flow.source.namespace : flow.source.type === 'pods' ? flow.source.pods.namespace : undefined;
+  const clientNamespace = sourceNamespace(flow.source);
   const clientName = flow.source.type === 'workload' ? `${flow.source.workload.kind} ${flow.source.workload.namespace}/${flow.source.workload.name}` : undefined;
 
   const namespaces = new Set<string>();
@@ -33,7 +34,15 @@ export function flowMeshFix(entry: FlowEncryption): string | undefined {
   return `${capitalise(steps.join(' and '))}${opaque}, then restart the pods so that the proxy is injected.`;
 }
 
-/** One step that puts an end into the mesh: undo its pod's opt-out, or turn injection on for its namespace (once). */
+/** Returns the namespace of a flow's client, or undefined for the ingress controller. */
+function sourceNamespace(source: FlowSource): string | undefined {
+  if (source.type === 'workload') return source.workload.namespace;
+  if (source.type === 'clients') return source.namespace;
+  if (source.type === 'pods') return source.pods.namespace;
+  return undefined;
+}
+
+/** Builds the step that puts an end into the mesh: undo its pod's opt-out, or turn injection on for its namespace (once). */
 function joinStep(end: MeshMembership, workload: string | undefined, namespace: string, mesh: MeshName, namespaces: Set<string>): string[] {
   if (end.setBy === 'pod-template' && workload) return [`remove the opt-out from the pod template of ${workload} (${end.evidence.replace(/^pod template sets /, '')})`];
   if (namespaces.has(namespace)) return [];

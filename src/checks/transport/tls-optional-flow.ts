@@ -4,8 +4,8 @@ import type { BackingChart } from '../../profiles/types.js';
 import { encryptionMap } from '../../transport/encryption.js';
 import { defineCheck } from '../define.js';
 
-/** The chart values that make each server refuse plaintext next to TLS. */
-const REFUSE_PLAINTEXT: Record<BackingChart['id'], string> = {
+/** Chart values that make each server reject plaintext next to TLS. */
+const REJECT_PLAINTEXT: Record<BackingChart['id'], string> = {
   postgres: 'Set primary.pgHbaConfiguration in the Bitnami PostgreSQL chart to hostssl lines only (for example "hostssl all all 0.0.0.0/0 scram-sha-256"), or make every client use sslmode verify-full.',
   nats: 'Remove allow_non_tls from the NATS server configuration, or make every client connect with a tls:// URL.',
   redis: 'Close the plaintext port of Redis: the Bitnami chart passes --port 0 when tls.enabled is true, so remove the REDIS_PORT override.',
@@ -16,9 +16,9 @@ export default defineCheck({
   id: 'transport/tls-optional-flow',
   severity: 'medium',
   side: 'chart',
-  description: 'A datastore that offers TLS refuses plaintext connections, so that no client can fall back to plaintext.',
+  description: 'A datastore that offers TLS rejects plaintext connections, so that no client can fall back to plaintext.',
   rationale: 'When the server still accepts plaintext, a misconfigured client or an attacker who strips the TLS request (a downgrade) talks to it unencrypted.',
-  remediation: 'Make the server refuse plaintext: for Bitnami PostgreSQL replace pg_hba.conf with hostssl lines only (primary.pgHbaConfiguration), for NATS remove allow_non_tls, and for Redis close the plaintext port.',
+  remediation: 'Make the server reject plaintext: for Bitnami PostgreSQL replace pg_hba.conf with hostssl lines only (primary.pgHbaConfiguration), for NATS remove allow_non_tls, and for Redis close the plaintext port.',
   messages: {
     optional: 'Flow from {{source}} to {{destination}} may be plaintext: {{why}}.',
   },
@@ -33,7 +33,7 @@ export default defineCheck({
             data: { source: describeSource(entry.flow.source), destination: describeDestination(entry.flow), why: (entry.tls?.evidence ?? []).join('; ') },
             resource: server.resource,
             path: server.podSpecPath,
-            fix: REFUSE_PLAINTEXT[backingChartOf(server)!.id],
+            fix: REJECT_PLAINTEXT[backingChartOf(server)!.id],
           },
         ];
       });

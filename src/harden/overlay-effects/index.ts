@@ -128,7 +128,7 @@ export interface TransportProof {
    */
   lost: FlowEncryption[];
   /**
-   * TLS flows that the server refuses because it requires a client certificate: the client's
+   * TLS flows that the server rejects because it requires a client certificate: the client's
    * settings show none, or the clients are not in the input and no bundle issues them one.
    */
   refused: FlowEncryption[];

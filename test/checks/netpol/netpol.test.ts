@@ -240,7 +240,7 @@ describe('netpol checks on a hardened install', () => {
       const result = await auditYaml(documents(install, policies));
       const netpol = result.findings.filter((finding) => finding.area === 'netpol' && !finding.suppressed).map((finding) => `${finding.checkId}: ${finding.message}`);
       expect(netpol).toEqual([]);
-      // The policies for the datastores not in the input select pods the audit cannot see, and say so.
+      // The policies for the datastores outside the input select pods the audit cannot see, and their findings are suppressed.
       const suppressed = result.findings.filter((finding) => finding.area === 'netpol' && finding.suppressed).map((finding) => `${finding.checkId} ${finding.resource?.name}`);
       expect(suppressed.sort()).toEqual(['platform-minio', 'platform-nats', 'platform-postgres-postgresql', 'platform-redis-master'].map((service) => `netpol/policy-selects-nothing rampart-service-${service}-ingress`));
     });
